@@ -1,0 +1,1 @@
+"""The AUP violation classifier: taxonomy, training data, training, evaluation and the model."""
