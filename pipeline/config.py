@@ -45,15 +45,19 @@ class SmtpConfig(_Section):
     #: Whole domains accepted (every local part), e.g. ``abuse.example.net``.
     accept_domains: tuple[str, ...] = ()
     max_message_size: int = Field(default=25 * 1024 * 1024, gt=0)
-    max_recipients: int = Field(default=50, gt=0)
+    #: RFC 5321 §4.5.3.1.8: a server must accept at least 100 recipients per message.
+    max_recipients: int = Field(default=100, gt=0)
     #: Seconds a session may stay silent before it is closed.
     idle_timeout: float = Field(default=60.0, gt=0)
+    #: Commands a session may send between accepted reports before it is closed with 421.
     max_commands: int = Field(default=200, gt=0)
     tls_cert: Path | None = None
     tls_key: Path | None = None
     require_tls: bool = False
     #: Listener processes sharing the port with SO_REUSEPORT (1 = in-process).
     processes: int = Field(default=1, ge=1, le=64)
+    #: Seconds sessions in the middle of a message get to finish when the service stops.
+    shutdown_grace: float = Field(default=10.0, ge=0)
 
     @model_validator(mode="after")
     def _tls_pair(self) -> SmtpConfig:
@@ -70,6 +74,10 @@ class StoreConfig(_Section):
     #: ``None`` means SQLite under the data directory; otherwise a SQLAlchemy URL (PostgreSQL).
     url: SecretStr | None = None
     url_file: Path | None = None
+    #: How long a SQLite write waits for a lock held elsewhere before the write fails (ms).
+    busy_timeout_ms: int = Field(default=5000, ge=0)
+    #: Most messages the intake writer commits in one transaction (group commit).
+    max_batch: int = Field(default=256, gt=0)
 
 
 class ParsingConfig(_Section):
@@ -101,6 +109,14 @@ class DnsblZoneConfig(_Section):
     kind: Literal["zen", "dbl", "zrd", "generic"] = "generic"
     #: DQS zones are ``<key>.<name>``; the key is a secret and never leaves the resolver.
     dqs: bool = False
+    #: What the zone lists; ``None`` follows ``kind`` (zen: ip; dbl, zrd: domain; generic: ip).
+    lists: Literal["ip", "domain"] | None = None
+    #: Return-code names for a ``generic`` zone, e.g. ``{"127.0.0.2" = "LISTED"}``.
+    codes: dict[str, str] = Field(default_factory=dict)
+    #: Health probe targets; ``None`` follows ``kind`` (127.0.0.2 / 127.0.0.1 for IP lists,
+    #: dbltest.com / example.com for DBL); empty string disables that half of the probe.
+    probe_listed: str | None = None
+    probe_clean: str | None = None
 
 
 class DnsblConfig(_Section):
@@ -122,27 +138,62 @@ class DnsblConfig(_Section):
     negative_ttl: int = Field(default=300, ge=0)
     cache_size: int = Field(default=100_000, ge=0)
     health_interval: float = Field(default=300.0, gt=0)
+    #: Probe every zone at start and every ``health_interval``; off, zones are assumed up.
+    health_checks: bool = True
+    #: Seconds a zone stays unasked after it answered 127.255.255.x (refused us).
+    breaker_cooldown: float = Field(default=300.0, gt=0)
+    #: Fetch the TXT record (reason, e.g. SBL reference) of every listing.
+    fetch_reason: bool = True
+    #: UDP sockets per nameserver; more spreads the 16-bit query-id space under load.
+    sockets: int = Field(default=1, ge=1, le=16)
+
+
+#: Scopes an API token may carry; ``cases:*`` grants every ``cases:`` scope.
+API_SCOPES = frozenset(
+    {"dnsbl:read", "rokso:read", "metrics:read", "cases:read", "cases:write", "cases:*"}
+)
+#: Shorter bearer tokens are guessable; ``openssl rand -hex 32`` gives 64 characters.
+MIN_API_TOKEN_LENGTH = 16
 
 
 class ApiTokenConfig(_Section):
     """A bearer token and what it may do."""
 
-    name: str
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     token: SecretStr | None = None
     token_file: Path | None = None
     scopes: tuple[str, ...] = ("dnsbl:read",)
     #: Requests per minute for this token.
     rate_limit: int = Field(default=600, gt=0)
 
+    @model_validator(mode="after")
+    def _usable(self) -> ApiTokenConfig:
+        if self.token is None or len(self.token.get_secret_value()) < MIN_API_TOKEN_LENGTH:
+            raise ValueError(f"token (or token_file) of at least {MIN_API_TOKEN_LENGTH} characters")
+        unknown = sorted(set(self.scopes) - API_SCOPES)
+        if unknown:
+            raise ValueError(f"unknown scope(s) {unknown}; known: {sorted(API_SCOPES)}")
+        return self
+
 
 class ApiConfig(_Section):
-    """The HTTP API (DNSBL look-ups, ROKSO, health, metrics)."""
+    """The HTTP API (DNSBL look-ups, ROKSO, health, metrics).
+
+    With no token configured the API serves ``/healthz`` only and answers 401 to the rest.
+    """
 
     enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(default=8025, ge=0, le=65535)
     tokens: tuple[ApiTokenConfig, ...] = ()
-    max_batch: int = Field(default=100, gt=0)
+    max_batch: int = Field(default=100, gt=0, le=10_000)
+
+    @model_validator(mode="after")
+    def _distinct_names(self) -> ApiConfig:
+        names = [t.name for t in self.tokens]
+        if len(names) != len(set(names)):
+            raise ValueError("token names must be distinct (they key rate limits and logs)")
+        return self
 
 
 class Config(_Section):

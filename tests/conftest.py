@@ -1,1 +1,3 @@
 """Fixtures shared by unit and integration tests."""
+
+pytest_plugins = ["tests.support.rbldnsd"]

@@ -1,0 +1,76 @@
+"""Report parsing: raw bytes in, a typed ``Report`` (or a ``ParseFailure`` with the reason) out.
+
+``parse_message`` never lets an exception escape for any input: malformed, truncated, hostile
+or simply not a report. What cannot be parsed comes back as ``ParseFailure(reason)``, the
+reason an intake stage stores when it quarantines the raw report.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.config import ParsingConfig
+from pipeline.models import Report
+from pipeline.parsing import acns, arf, forwarded, freetext, spamcop, tabular, xarf
+from pipeline.parsing.context import Context, FormatError, reporter_of
+from pipeline.parsing.detect import detect
+from pipeline.parsing.mime import MimeError, walk_message
+
+__all__ = ["ParseFailure", "ParseOutcome", "parse_message"]
+
+log = logging.getLogger(__name__)
+_DEFAULT = ParsingConfig()
+
+_PARSERS: dict[str, Callable[[Context], Report]] = {
+    xarf.FORMAT: xarf.parse_mail,
+    arf.FORMAT: arf.parse,
+    acns.FORMAT: acns.parse,
+    spamcop.FORMAT: spamcop.parse,
+    tabular.FORMAT: tabular.parse,
+    forwarded.FORMAT: forwarded.parse,
+    freetext.FORMAT: freetext.parse,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParseFailure:
+    """A report that cannot be parsed: why, and which format it was taken for (if any)."""
+
+    reason: str
+    format: str | None = None
+
+
+ParseOutcome = Report | ParseFailure
+
+
+def _looks_like_json(raw: bytes) -> bool:
+    return raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+
+
+def parse_message(raw: bytes, *, config: ParsingConfig | None = None) -> ParseOutcome:
+    """Parse one raw report (a mail, or a bare X-ARF JSON document). Never raises."""
+    config = config or _DEFAULT
+    fmt: str | None = None
+    try:
+        if _looks_like_json(raw):
+            fmt = xarf.FORMAT
+            return xarf.parse_json(raw)
+        if not raw.strip():
+            return ParseFailure("empty message")
+        tree = walk_message(raw, config)
+        if not tree.root.keys():
+            return ParseFailure("not a mail message: no header fields")
+        ctx = Context(tree=tree, config=config, reporter=reporter_of(tree.root))
+        fmt = detect(ctx)
+        return _PARSERS[fmt](ctx)
+    except (MimeError, FormatError) as exc:
+        outcome = ParseFailure(str(exc), fmt)
+    except RecursionError:
+        outcome = ParseFailure("structure nested too deeply", fmt)
+    except Exception as exc:  # the contract: bad input never crashes the caller
+        log.exception("parser bug", extra={"fields": {"format": fmt}})
+        outcome = ParseFailure(f"internal parser error: {type(exc).__name__}", fmt)
+    log.info("report not parsed", extra={"fields": {"reason": outcome.reason, "format": fmt}})
+    return outcome

@@ -1,0 +1,122 @@
+"""ARF feedback reports (RFC 5965, RFC 6591 auth-failure, RFC 6650) and Microsoft JMRP.
+
+The ``message/feedback-report`` part declares the source (``Source-IP``), the reported domain
+and URIs and the envelope sender; the attached original is evidence. Microsoft's JMRP sends no
+feedback part and no Source-IP: the source is recovered from the original's Received chain.
+"""
+
+from __future__ import annotations
+
+from email.message import Message
+from email.utils import getaddresses
+
+from pipeline.models import Report
+from pipeline.parsing.context import Context, add_origin, evidence_of, field_lines
+from pipeline.parsing.dates import to_utc
+from pipeline.parsing.mime import header_text
+from pipeline.parsing.psl import registrable_domain
+
+FORMAT = "arf"
+
+#: RFC 5965 §7.3 Feedback-Type → taxonomy, only where the meaning is unambiguous.
+#: ``fraud`` ("fraud or phishing", RFC 5965) could route either way, ``auth-failure`` (RFC
+#: 6591) reports spoofing, which may be innocent forwarding, and ``other`` says nothing: all
+#: three are left to the classifier. ``opt-out`` is RFC 5965's legacy "unsubscribe me" (spam).
+FEEDBACK_TYPES = {
+    "abuse": "spam",
+    "opt-out": "spam",
+    "optout": "spam",
+    "virus": "malware",
+    "not-spam": "not_abuse",
+}
+
+#: Feedback-report fields copied to ``Report.fields`` (RFC 5965 §3.5, RFC 6591 §3.1).
+COPIED_FIELDS = (
+    "feedback-type",
+    "user-agent",
+    "version",
+    "source-ip",
+    "reported-domain",
+    "reported-uri",
+    "original-mail-from",
+    "original-rcpt-to",
+    "arrival-date",
+    "received-date",
+    "auth-failure",
+    "delivery-result",
+    "reporting-mta",
+    "incidents",
+    "source-port",
+)
+
+
+def is_jmrp(ctx: Context) -> bool:
+    """Microsoft's JMRP: an attached original carrying ``X-HmXmrOriginalRecipient``."""
+    return any(m.get("X-HmXmrOriginalRecipient") is not None for m in ctx.tree.embedded)
+
+
+def parse(ctx: Context) -> Report:
+    block = next(
+        (p.text for p in ctx.tree.parts if p.content_type == "message/feedback-report"), None
+    )
+    values = field_lines(block or "")
+    fields = {k.replace("-", "_"): v[0] for k, v in values.items() if k in COPIED_FIELDS and v}
+    warnings: list[str] = []
+    if block is None:
+        fields["feedback_type"] = "abuse" if is_jmrp(ctx) else ""
+        fields["variant"] = "jmrp" if is_jmrp(ctx) else "no-feedback-part"
+    offenders = ctx.offender_set()
+    original: Message | None = ctx.tree.embedded[-1] if ctx.tree.embedded else None
+
+    declared = [v for v in values.get("source-ip", []) if v]
+    for value in declared:
+        if not offenders.declared_ip(value):
+            warnings.append(f"Source-IP {value[:60]!r} is not an IP address")
+    if not declared and original is not None:
+        add_origin(ctx, offenders, original)
+    for value in values.get("reported-uri", []):
+        offenders.declared_url(value, "spamvertised")
+    victims = _recipient_domains(values.get("original-rcpt-to", []), original)
+    for value in values.get("reported-domain", []):
+        # Several feedback loops put the complaining recipient's domain here: not the abuser.
+        if registrable_domain(value.strip().lower()) not in victims:
+            offenders.declared_domain(value, "sender")
+    for value in values.get("original-mail-from", []):
+        offenders.declared_email(value, "sender")
+    if original is not None:
+        index = ctx.tree.embedded.index(original) + 1
+        offenders.scan_text(
+            ctx.raw_texts(index), ip_role=None, url_role="spamvertised", email_role=None
+        )
+    if offenders.truncated:
+        warnings.append("offender list truncated")
+
+    feedback_type = fields.get("feedback_type", "").strip().lower()
+    fields["feedback_type"] = feedback_type
+    if ctx.reporter_domain:
+        fields["reporter_domain"] = ctx.reporter_domain
+    date = to_utc(fields.get("arrival_date") or fields.get("received_date") or ctx.date())
+    return Report(
+        format=FORMAT,
+        subject=ctx.subject(),
+        reporter=ctx.reporter,
+        offenders=offenders.result(),
+        body=ctx.report_text(),
+        evidence=evidence_of(original) if original is not None else "",
+        fields=fields,
+        declared_category=FEEDBACK_TYPES.get(feedback_type),
+        date=date,
+        warnings=(*ctx.tree.warnings, *warnings),
+    )
+
+
+def _recipient_domains(rcpt_to: list[str], original: Message | None) -> set[str | None]:
+    """Registrable domains of the complaining recipients (the victims, never offenders)."""
+    addresses = list(rcpt_to)
+    if original is not None:
+        addresses.append(header_text(original, "To"))
+    return {
+        registrable_domain(address.rsplit("@", 1)[1].strip(" >"))
+        for _, address in getaddresses(addresses)
+        if "@" in address
+    }

@@ -1,0 +1,154 @@
+"""What every format parser reads: the walked message, the reporter and shared helpers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.message import Message
+from email.utils import getaddresses
+
+from pipeline.config import ParsingConfig
+from pipeline.parsing.limits import MAX_BODY_CHARS, MAX_EVIDENCE_CHARS
+from pipeline.parsing.mime import MimePart, MimeTree, decode_bytes, header_text, header_values
+from pipeline.parsing.offenders import OffenderSet, valid_email
+from pipeline.parsing.psl import registrable_domain
+from pipeline.parsing.received import origin_hop
+
+_TAG = re.compile(r"<[^>]{0,2000}>")
+_FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,63})\s*:\s*(.*)$")
+
+
+class FormatError(Exception):
+    """The message is in a recognised format but violates it; ``str(exc)`` is the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The walked message plus who sent it; built once per message."""
+
+    tree: MimeTree
+    config: ParsingConfig
+    reporter: str | None
+
+    @property
+    def root(self) -> Message:
+        return self.tree.root
+
+    @property
+    def reporter_domain(self) -> str | None:
+        if not self.reporter:
+            return None
+        return registrable_domain(self.reporter.rsplit("@", 1)[-1])
+
+    def offender_set(self, *extra_ignored: str | None) -> OffenderSet:
+        """A collector that ignores the reporter's and trusted relays' own domains."""
+        ignored = {self.reporter_domain, *extra_ignored}
+        ignored.update(registrable_domain(d) for d in self.config.trusted_domains)
+        return OffenderSet(
+            ignored_domains=frozenset(d for d in ignored if d),
+            ignored_emails=self.recipients(),
+        )
+
+    def recipients(self) -> frozenset[str]:
+        """The desk's own addresses: where this report was sent (To, Cc, Delivered-To).
+
+        Only the addresses, not their domains: a hosting provider's customers often live
+        under the provider's own domain, and those are exactly the offenders we look for.
+        """
+        values = [header_text(self.root, name) for name in ("To", "Cc", "Delivered-To")]
+        return frozenset(a.lower() for _, a in getaddresses(values) if "@" in a)
+
+    def parts_of(self, message_index: int) -> list[MimePart]:
+        return [p for p in self.tree.parts if p.message_index == message_index]
+
+    def report_text(self) -> str:
+        """The report's own human text: the first text part(s) of the outer message."""
+        return bounded(self.texts(0, limit=3), MAX_BODY_CHARS)
+
+    def texts(self, message_index: int, *, limit: int = 20) -> str:
+        chunks: list[str] = []
+        for part in self.parts_of(message_index):
+            if part.text is None or part.filename:
+                continue
+            if part.content_type == "text/plain":
+                chunks.append(part.text)
+            elif part.content_type == "text/html" and not chunks:
+                chunks.append(html_to_text(part.text))
+            if len(chunks) >= limit:
+                break
+        return "\n".join(chunks)
+
+    def raw_texts(self, message_index: int) -> str:
+        """All text of one message including HTML source (hrefs hold the URLs)."""
+        return "\n".join(p.text for p in self.parts_of(message_index) if p.text is not None)
+
+    def date(self) -> str:
+        return header_text(self.root, "Date")
+
+    def subject(self) -> str:
+        return header_text(self.root, "Subject")
+
+
+def reporter_of(msg: Message) -> str | None:
+    """The reporting organisation's address: ``Reply-To``-independent ``From`` of the report."""
+    value = header_text(msg, "From") or header_text(msg, "Sender")
+    for _, address in getaddresses([value]):
+        checked = valid_email(address)
+        if checked:
+            return checked.lower()
+    return None
+
+
+def html_to_text(html: str) -> str:
+    return " ".join(_TAG.sub(" ", html).split())
+
+
+def bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit]
+
+
+def field_lines(text: str) -> dict[str, list[str]]:
+    """``Name: value`` lines (with folded continuations) as lower-case name → values."""
+    fields: dict[str, list[str]] = {}
+    last: str | None = None
+    for line in text.splitlines():
+        if line[:1] in (" ", "\t") and last is not None:
+            fields[last][-1] += " " + line.strip()
+            continue
+        match = _FIELD.match(line)
+        if match:
+            last = match.group(1).lower()
+            fields.setdefault(last, []).append(match.group(2).strip())
+        else:
+            last = None
+    return fields
+
+
+def evidence_of(msg: Message) -> str:
+    """Headers and the start of the body of an attached original message."""
+    head = "\n".join(f"{k}: {header_text(msg, k)}" for k in dict.fromkeys(msg.keys()))
+    body = ""
+    payload = msg.get_payload()
+    if isinstance(payload, list):
+        for sub in msg.walk():
+            if sub.get_content_maintype() == "text":
+                data = sub.get_payload(decode=True)
+                if isinstance(data, bytes):
+                    body = decode_bytes(data[:MAX_EVIDENCE_CHARS], sub.get_content_charset())[0]
+                    break
+    elif isinstance(payload, str):
+        data = msg.get_payload(decode=True)
+        if isinstance(data, bytes):
+            body = decode_bytes(data[:MAX_EVIDENCE_CHARS], msg.get_content_charset())[0]
+    return bounded(head + "\n\n" + body, MAX_EVIDENCE_CHARS)
+
+
+def add_origin(ctx: Context, offenders: OffenderSet, msg: Message) -> None:
+    """The Received-chain origin of an original message, if it is a global address."""
+    hop = origin_hop(
+        header_values(msg, "Received"),
+        trusted_networks=ctx.config.trusted_networks,
+        trusted_domains=(*ctx.config.trusted_domains, *filter(None, [ctx.reporter_domain])),
+    )
+    if hop is not None and hop.ip is not None:
+        offenders.heuristic_ip(hop.ip, "source")

@@ -1,0 +1,239 @@
+"""Offender extraction: IPs, domains, URLs and mailboxes, refanged, validated and deduplicated.
+
+Two ways in. A *declared* offender (ARF Source-IP, X-ARF Source, SpamCop's source line) is kept
+as declared, flagged ``reserved`` when it lies in a private, documentation or otherwise
+non-global range. A *heuristic* offender (found in text, tables or a Received chain) in such a
+range, or on a reserved example domain, or on the reporter's own domain, is dropped: those are
+relays, anonymised placeholders or the reporter's boilerplate, never the abuser.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+
+from pipeline.models import Offender, OffenderKind
+from pipeline.parsing.limits import MAX_OFFENDERS, MAX_SCAN_CHARS
+from pipeline.parsing.psl import has_known_suffix, registrable_domain
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+#: RFC 2606 / RFC 6761 names reserved for documentation and testing: never real abusers.
+RESERVED_SUFFIXES = (".test", ".example", ".invalid", ".localhost", ".local", ".localdomain")
+RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org", "localhost"})
+#: Standards and reference sites that report boilerplate links to; never the abuser.
+REFERENCE_DOMAINS = frozenset(
+    {"x-arf.org", "ietf.org", "rfc-editor.org", "w3.org", "iana.org", "xarf.org", "acns.net"}
+)
+#: Top-level domains that are also common file extensions: ``setup.zip``, ``run.py`` and
+#: ``notes.md`` in a complaint are file names, not hosts (bare names only; URLs are kept).
+FILE_LIKE_TLDS = frozenset({"zip", "mov", "py", "pl", "sh", "rs", "md", "ps", "so", "cc"})
+#: PGP key servers that signed notices link to.
+REFERENCE_HOSTS = frozenset({"pgp.mit.edu", "keys.openpgp.org", "keyserver.ubuntu.com"})
+
+# Defanging conventions seen in abuse reports, undone before extraction.
+_DEFANG = (
+    (re.compile(r"\bhxxp(s?)", re.IGNORECASE), r"http\1"),
+    (re.compile(r"\bfxp://", re.IGNORECASE), "ftp://"),
+    (re.compile(r"\[:\]//|\[://\]|\(:\)//"), "://"),
+    (re.compile(r"\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\sdot\s(?=[a-z0-9])", re.IGNORECASE), "."),
+    (re.compile(r"\[@\]|\[at\]|\(at\)", re.IGNORECASE), "@"),
+)
+_DEFANG_HINT = re.compile(r"hxxp|fxp:|\[|\(dot\)|\(\.\)|\(at\)|\{\.\}| dot ", re.IGNORECASE)
+
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)")
+_IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'`{}|\\^\[\]]+", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}\b")
+_HOST = re.compile(
+    r"(?<![\w.@/-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?![\w@-])"
+)
+_URL_TRAIL = ".,;:!?)'\"*>"
+
+
+def refang(text: str) -> str:
+    """Undo ``hxxp://``, ``[.]``, ``(dot)``, ``[:]//``, ``[at]`` so the values parse."""
+    if not _DEFANG_HINT.search(text):
+        return text
+    for pattern, replacement in _DEFANG:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def parse_ip(value: str) -> IpAddress | None:
+    """An IP address from a declared value (``192.0.2.1 (host.example)`` → ``192.0.2.1``)."""
+    token = value.strip().split()[0] if value.strip() else ""
+    token = token.strip("[]<>(),;")
+    if token.lower().startswith("ipv6:"):
+        token = token[5:]
+    try:
+        return ipaddress.ip_address(token)
+    except ValueError:
+        return None
+
+
+def is_reserved_ip(ip: IpAddress) -> bool:
+    """Private, loopback, link-local, documentation, shared, multicast or otherwise non-global."""
+    return not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+
+
+def is_reserved_domain(host: str) -> bool:
+    """Documentation/test names (RFC 2606, RFC 6761) that stand for nobody in particular."""
+    host = host.lower().rstrip(".")
+    return (
+        host in RESERVED_DOMAINS
+        or any(host.endswith("." + d) for d in RESERVED_DOMAINS)
+        or host.endswith(RESERVED_SUFFIXES)
+    )
+
+
+@lru_cache(maxsize=8192)
+def valid_email(value: str) -> str | None:
+    """The normalised address if it is syntactically valid (no DNS look-up), else ``None``.
+
+    Cached: reports repeat the same few addresses, and validation is the costly step.
+    """
+    try:
+        result = validate_email(value.strip().strip("<>"), check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    return str(result.normalized)
+
+
+@dataclass
+class OffenderSet:
+    """Collects offenders in discovery order, one per (kind, value), first role wins."""
+
+    #: Registrable domains of the reporter and trusted relays: never offenders by heuristics.
+    ignored_domains: frozenset[str] = frozenset()
+    #: The desk's own mailboxes (the report's recipients): never offenders by heuristics.
+    ignored_emails: frozenset[str] = frozenset()
+    _seen: dict[tuple[OffenderKind, str], Offender] = field(default_factory=dict)
+    truncated: bool = False
+
+    def _put(self, offender: Offender) -> None:
+        key = (offender.kind, offender.value)
+        if key in self._seen:
+            return
+        if len(self._seen) >= MAX_OFFENDERS:
+            self.truncated = True
+            return
+        self._seen[key] = offender
+
+    def _ignored_host(self, host: str) -> bool:
+        if is_reserved_domain(host) or host.lower() in REFERENCE_HOSTS:
+            return True
+        base = registrable_domain(host)
+        return base is None or base in self.ignored_domains or base in REFERENCE_DOMAINS
+
+    def declared_ip(self, value: str, role: str = "source") -> bool:
+        """Add an IP a report declares; ``reserved`` when it is not a global address."""
+        ip = parse_ip(value)
+        if ip is None:
+            return False
+        self._put(Offender(OffenderKind.IP, ip.compressed, role, reserved=is_reserved_ip(ip)))
+        return True
+
+    def declared_domain(self, value: str, role: str) -> None:
+        host = value.strip().strip(".<>").lower()
+        if _HOST.fullmatch(host) and not is_reserved_domain(host):
+            self._put(Offender(OffenderKind.DOMAIN, host, role))
+
+    def declared_url(self, value: str, role: str) -> None:
+        self.url(refang(value.strip()), role, declared=True)
+
+    def declared_email(self, value: str, role: str) -> None:
+        address = valid_email(value)
+        if address and not is_reserved_domain(address.rsplit("@", 1)[1]):
+            self._put(Offender(OffenderKind.EMAIL, address, role))
+
+    def heuristic_ip(self, ip: IpAddress, role: str) -> None:
+        if not is_reserved_ip(ip):
+            self._put(Offender(OffenderKind.IP, ip.compressed, role))
+
+    def url(self, value: str, role: str, *, declared: bool = False) -> None:
+        """Add a URL and the registrable domain (or IP) of its host."""
+        value = value.rstrip(_URL_TRAIL)
+        try:
+            host = urlsplit(value).hostname or ""
+        except ValueError:
+            return
+        if not host:
+            return
+        ip = parse_ip(host)
+        if ip is not None:
+            if declared or not is_reserved_ip(ip):
+                self._put(Offender(OffenderKind.URL, value, role))
+                self._put(Offender(OffenderKind.IP, ip.compressed, "hosting", is_reserved_ip(ip)))
+            return
+        if not declared and self._ignored_host(host):
+            return
+        self._put(Offender(OffenderKind.URL, value, role))
+        base = registrable_domain(host)
+        if base and not is_reserved_domain(base):
+            self._put(Offender(OffenderKind.DOMAIN, base, role))
+
+    def scan_text(
+        self,
+        text: str,
+        *,
+        ip_role: str | None,
+        url_role: str,
+        email_role: str | None,
+        hosts: bool = False,
+    ) -> None:
+        """Heuristic extraction from free text: addresses, URLs, mailboxes (and bare hosts)."""
+        text = refang(text[:MAX_SCAN_CHARS])
+        for match in _URL.finditer(text):
+            self.url(match.group(0), url_role)
+        if ip_role is not None:
+            for ip in _ips(text):
+                self.heuristic_ip(ip, ip_role)
+        if email_role is not None:
+            for match in _EMAIL.finditer(text):
+                address = match.group(0)
+                if address.lower() in self.ignored_emails:
+                    continue
+                if not self._ignored_host(address.rsplit("@", 1)[1]):
+                    self.declared_email(address, email_role)
+        if hosts:
+            stripped = _URL.sub(" ", _EMAIL.sub(" ", text))
+            for match in _HOST.finditer(stripped):
+                host = match.group(0).lower()
+                if host.count(".") == 1 and host.rsplit(".", 1)[1] in FILE_LIKE_TLDS:
+                    continue
+                if has_known_suffix(host) and not self._ignored_host(host):
+                    base = registrable_domain(host)
+                    if base:
+                        self._put(Offender(OffenderKind.DOMAIN, base, url_role))
+
+    def result(self) -> tuple[Offender, ...]:
+        return tuple(self._seen.values())
+
+
+def _ips(text: str) -> Iterable[IpAddress]:
+    for match in _IPV4.finditer(text):
+        try:
+            yield ipaddress.IPv4Address(match.group(0))
+        except ValueError:
+            continue
+    if ":" in text:
+        for match in _IPV6.finditer(text):
+            candidate = match.group(0)
+            if candidate.count(":") < 2:
+                continue
+            try:
+                yield ipaddress.IPv6Address(candidate)
+            except ValueError:
+                continue
+
+
+def find_ips(text: str) -> list[IpAddress]:
+    """Every IPv4/IPv6 address in ``text``, in order (reserved ones included)."""
+    return list(_ips(text))

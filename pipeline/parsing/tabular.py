@@ -1,0 +1,135 @@
+"""Tabular notices (Shadowserver, AbuseHub and the like): one row per offending address.
+
+A table is a CSV attachment (possibly zipped or gzipped: inflated only up to the part limit)
+or a delimited block in the body. Columns named like an IP, URL or host column are read; the
+row values are heuristic offenders, so reserved addresses are dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from pipeline.models import Report
+from pipeline.parsing.context import Context, bounded
+from pipeline.parsing.dates import to_utc
+from pipeline.parsing.limits import MAX_EVIDENCE_CHARS, MAX_TABLE_ROWS
+from pipeline.parsing.mime import MimePart, read_archive_text
+from pipeline.parsing.offenders import OffenderSet, parse_ip
+
+FORMAT = "tabular"
+IP_COLUMNS = frozenset(
+    {
+        "ip",
+        "src_ip",
+        "source_ip",
+        "ip_address",
+        "ipaddress",
+        "ip address",
+        "source",
+        "src",
+        "address",
+        "host_ip",
+    }
+)
+URL_COLUMNS = frozenset({"url", "uri", "http_url", "infected_url"})
+DELIMITERS = (",", ";", "\t", "|")
+_TABLE_NAME = re.compile(r"\.(?:csv|tsv)(?:\.zip|\.gz)?$", re.IGNORECASE)
+
+
+def _table_text(ctx: Context, part: MimePart) -> str | None:
+    name = part.filename or ""
+    if part.content_type in ("text/csv", "text/tab-separated-values") or _TABLE_NAME.search(name):
+        if name.lower().endswith((".zip", ".gz")) or part.data[:2] in (b"PK", b"\x1f\x8b"):
+            return read_archive_text(part.data, name, ctx.config.max_part_bytes)
+        return part.text
+    return None
+
+
+def tables(ctx: Context) -> list[tuple[str, str]]:
+    """``(name, text)`` for every table attachment of the report."""
+    found = []
+    for part in ctx.parts_of(0):
+        text = _table_text(ctx, part)
+        if text:
+            found.append((part.filename or part.content_type, text))
+    return found
+
+
+def _header(line: str) -> tuple[str, list[str]] | None:
+    for delimiter in DELIMITERS:
+        columns = [c.strip().strip('"').lower() for c in line.split(delimiter)]
+        if len(columns) >= 2 and IP_COLUMNS & set(columns):
+            return delimiter, columns
+    return None
+
+
+def body_table(text: str) -> str | None:
+    """A delimited table in the body: from a header line naming an IP column to its end."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines[:200]):
+        if _header(line):
+            return "\n".join(lines[i:])
+    return None
+
+
+def looks_like(ctx: Context) -> bool:
+    return bool(tables(ctx)) or body_table(ctx.texts(0, limit=2)[:65536]) is not None
+
+
+def read_rows(text: str, offenders: OffenderSet, warnings: list[str]) -> int:
+    """Add the offenders of one table; returns the number of rows read."""
+    lines = text.lstrip("\ufeff").splitlines()
+    header = _header(lines[0]) if lines else None
+    if header is None:
+        warnings.append("table without a recognisable IP column")
+        return 0
+    delimiter, columns = header
+    ip_at = [i for i, c in enumerate(columns) if c in IP_COLUMNS]
+    url_at = [i for i, c in enumerate(columns) if c in URL_COLUMNS]
+    rows = 0
+    reader = csv.reader(io.StringIO("\n".join(lines[1:])), delimiter=delimiter)
+    while rows < MAX_TABLE_ROWS:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            warnings.append(f"table row {rows + 2} unreadable ({exc}): rest ignored")
+            break
+        rows += 1
+        for i in ip_at:
+            ip = parse_ip(row[i]) if i < len(row) else None
+            if ip is not None:
+                offenders.heuristic_ip(ip, "source")
+        for i in url_at:
+            if i < len(row) and "://" in row[i]:
+                offenders.url(row[i].strip(), "hosting")
+    if rows >= MAX_TABLE_ROWS:
+        warnings.append(f"table longer than {MAX_TABLE_ROWS} rows: rest ignored")
+    return rows
+
+
+def parse(ctx: Context) -> Report:
+    offenders = ctx.offender_set()
+    warnings: list[str] = []
+    found = tables(ctx)
+    if not found:
+        inline = body_table(ctx.texts(0, limit=2))
+        found = [("body", inline)] if inline else []
+    rows = sum(read_rows(text, offenders, warnings) for _, text in found)
+    fields = {"table": found[0][0] if found else "", "rows": str(rows)}
+    if ctx.reporter_domain:
+        fields["reporter_domain"] = ctx.reporter_domain
+    return Report(
+        format=FORMAT,
+        subject=ctx.subject(),
+        reporter=ctx.reporter,
+        offenders=offenders.result(),
+        body=ctx.report_text(),
+        evidence=bounded("\n".join(text for _, text in found), MAX_EVIDENCE_CHARS),
+        fields=fields,
+        date=to_utc(ctx.date()),
+        warnings=(*ctx.tree.warnings, *warnings),
+    )

@@ -1,0 +1,1 @@
+"""The durable store: the database engine, versioned migrations and the intake store."""

@@ -1,0 +1,219 @@
+"""The UDP transport and engine against a scripted responder: matching, retries, rcodes, limits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import dns.flags
+import dns.message
+import dns.rcode
+import dns.rrset
+import pytest
+
+from pipeline.config import DnsblConfig, DnsblZoneConfig
+from pipeline.dnsbl import DnsblEngine, parse_target, wire
+from pipeline.dnsbl.transport import Nameserver, QueryTimeout, UdpTransport
+
+QNAME = "2.0.0.192.zen.spamhaus.org."
+Script = Callable[[dns.message.Message], list[bytes]]
+
+
+class Responder(asyncio.DatagramProtocol):
+    """A loopback UDP peer that answers each query with whatever the test's script returns."""
+
+    def __init__(self, script: Script, delay: float = 0.0) -> None:
+        self.script = script
+        self.delay = delay
+        self.received = 0
+        self.outstanding = 0
+        self.max_outstanding = 0
+        self.transport: asyncio.DatagramTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
+        self.received += 1
+        self.outstanding += 1
+        self.max_outstanding = max(self.max_outstanding, self.outstanding)
+        replies = self.script(dns.message.from_wire(data))
+        asyncio.get_running_loop().call_later(self.delay, self._send, replies, addr)
+
+    def _send(self, replies: list[bytes], addr: tuple[str | int, ...]) -> None:
+        self.outstanding -= 1
+        assert self.transport is not None
+        for reply in replies:
+            self.transport.sendto(reply, addr)
+
+
+class Responders:
+    """Starts scripted responders on loopback and closes them when the test ends."""
+
+    def __init__(self) -> None:
+        self.transports: list[asyncio.BaseTransport] = []
+
+    async def start(self, script: Script, delay: float = 0.0) -> tuple[Responder, str]:
+        loop = asyncio.get_running_loop()
+        transport, proto = await loop.create_datagram_endpoint(
+            lambda: Responder(script, delay), local_addr=("127.0.0.1", 0)
+        )
+        self.transports.append(transport)
+        return proto, f"127.0.0.1:{transport.get_extra_info('sockname')[1]}"
+
+
+@pytest.fixture
+async def responders() -> AsyncIterator[Responders]:
+    factory = Responders()
+    yield factory
+    for transport in factory.transports:
+        transport.close()
+
+
+def _answer(query: dns.message.Message, *codes: str, rcode: int = 0) -> dns.message.Message:
+    reply = dns.message.make_response(query)
+    reply.set_rcode(dns.rcode.Rcode(rcode))
+    if codes:
+        name = query.question[0].name
+        reply.answer.append(dns.rrset.from_text(name, 300, "IN", "A", *codes))
+    return reply
+
+
+async def _transport(ns: str, retries: int = 1, limit: int = 16) -> UdpTransport:
+    transport = UdpTransport(
+        [Nameserver.parse(ns)], timeout=0.2, retries=retries, max_concurrency=limit
+    )
+    await transport.open()
+    return transport
+
+
+async def test_answer_with_wrong_id_is_ignored(responders: Responders) -> None:
+    """A reply whose id differs is dropped; the genuine reply after it completes the query."""
+
+    def script(q: dns.message.Message) -> list[bytes]:
+        forged = _answer(q, "127.0.0.9")
+        forged.id = (q.id + 1) % 65536
+        return [forged.to_wire(), _answer(q, "127.0.0.2").to_wire()]
+
+    _proto, ns = await responders.start(script)
+    transport = await _transport(ns)
+    reply = await transport.query(wire.encode_name(QNAME), wire.TYPE_A)
+    assert [a for a, _ in reply.addresses] == ["127.0.0.2"]
+    assert transport.stray == 1
+    await transport.close()
+
+
+async def test_answer_for_another_question_is_ignored(responders: Responders) -> None:
+    """A reply with the right id but a different question does not complete the query."""
+
+    def script(q: dns.message.Message) -> list[bytes]:
+        other = dns.message.make_query("9.9.9.9.zen.spamhaus.org", "A")
+        other.id = q.id
+        return [_answer(other, "127.0.0.4").to_wire()]
+
+    _proto, ns = await responders.start(script)
+    transport = await _transport(ns, retries=0)
+    with pytest.raises(QueryTimeout):
+        await transport.query(wire.encode_name(QNAME), wire.TYPE_A)
+    await transport.close()
+
+
+async def test_silence_is_retried_then_times_out(responders: Responders) -> None:
+    """With retries=2 a silent server gets three attempts before QueryTimeout."""
+    proto, ns = await responders.start(lambda q: [])
+    transport = await _transport(ns, retries=2)
+    with pytest.raises(QueryTimeout):
+        await transport.query(wire.encode_name(QNAME), wire.TYPE_A)
+    assert proto.received == 3
+    await transport.close()
+
+
+async def test_lost_first_attempt_is_recovered_by_a_retry(responders: Responders) -> None:
+    """A dropped first datagram is answered on the retry."""
+    calls: list[int] = []
+
+    def script(q: dns.message.Message) -> list[bytes]:
+        calls.append(q.id)
+        return [] if len(calls) == 1 else [_answer(q, "127.0.0.2").to_wire()]
+
+    _proto, ns = await responders.start(script)
+    transport = await _transport(ns, retries=1)
+    reply = await transport.query(wire.encode_name(QNAME), wire.TYPE_A)
+    assert reply.addresses and len(calls) == 2
+    await transport.close()
+
+
+async def test_malformed_matching_answer_fails_at_once(responders: Responders) -> None:
+    """A reply that matches but cannot be decoded raises DecodeError without retrying."""
+
+    def script(q: dns.message.Message) -> list[bytes]:
+        return [_answer(q, "127.0.0.2").to_wire()[:-3]]
+
+    proto, ns = await responders.start(script)
+    transport = await _transport(ns, retries=3)
+    with pytest.raises(wire.DecodeError):
+        await transport.query(wire.encode_name(QNAME), wire.TYPE_A)
+    assert proto.received == 1
+    await transport.close()
+
+
+async def test_concurrency_is_bounded(responders: Responders) -> None:
+    """No more than max_concurrency queries are in flight at once."""
+    proto, ns = await responders.start(lambda q: [_answer(q).to_wire()], delay=0.02)
+    transport = await _transport(ns, limit=3)
+    names = [wire.encode_name(f"{i}.2.0.192.zen.spamhaus.org") for i in range(12)]
+    await asyncio.gather(*(transport.query(n, wire.TYPE_A) for n in names))
+    assert proto.received == 12 and proto.max_outstanding == 3
+    await transport.close()
+
+
+def _engine(ns: str) -> DnsblEngine:
+    config = DnsblConfig(
+        zones=(DnsblZoneConfig(name="zen.spamhaus.org", kind="zen"),),
+        nameservers=(ns,),
+        timeout=0.2,
+        retries=0,
+        health_checks=False,
+    )
+    return DnsblEngine(config)
+
+
+@pytest.mark.parametrize(
+    ("rcode", "error"),
+    [
+        (dns.rcode.SERVFAIL, "servfail"),
+        (dns.rcode.REFUSED, "refused"),
+        (dns.rcode.NOTIMP, "bad_answer"),
+    ],
+)
+async def test_failing_rcodes_are_unknown_never_clean(
+    responders: Responders, rcode: int, error: str
+) -> None:
+    """SERVFAIL, REFUSED and other failure codes make the zone's status unknown."""
+    _proto, ns = await responders.start(lambda q: [_answer(q, rcode=rcode).to_wire()])
+    async with _engine(ns) as engine:
+        result = await engine.check(parse_target("192.0.2.2"))
+    assert (result.zones[0].status, result.zones[0].error) == ("unknown", error)
+    assert not result.listed and not result.complete
+
+
+async def test_truncated_empty_answer_is_unknown(responders: Responders) -> None:
+    """A truncated reply without records is not taken as 'not listed'."""
+
+    def script(q: dns.message.Message) -> list[bytes]:
+        reply = _answer(q)
+        reply.flags |= dns.flags.TC
+        return [reply.to_wire()]
+
+    _proto, ns = await responders.start(script)
+    async with _engine(ns) as engine:
+        result = await engine.check(parse_target("192.0.2.2"))
+    assert (result.zones[0].status, result.zones[0].error) == ("unknown", "bad_answer")
+
+
+async def test_noerror_without_records_is_not_listed(responders: Responders) -> None:
+    """NOERROR with no A record (NODATA) means the target is not listed."""
+    _proto, ns = await responders.start(lambda q: [_answer(q).to_wire()])
+    async with _engine(ns) as engine:
+        result = await engine.check(parse_target("192.0.2.2"))
+    assert result.zones[0].status == "not_listed"
