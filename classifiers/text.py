@@ -82,7 +82,7 @@ def structured_tokens(report: Report) -> list[str]:
         report.reporter.rsplit("@", 1)[-1] if report.reporter and "@" in report.reporter else ""
     )
     if domain:
-        pass  # tokens.append(_field_token("reporter_domain", domain))
+        tokens.append(_field_token("reporter_domain", domain))
         tokens.append(_field_token("reporter_tld", domain.rsplit(".", 1)[-1]))
     for kind, role in sorted({(o.kind.value, o.role) for o in report.offenders}):
         tokens.append(_field_token("offender", kind))

@@ -27,27 +27,40 @@ BOW_MODEL: dict[str, Any] = {
     "no_output_layer": False,
     "length": 262144,
 }
+#: Hashed embeddings of the word and its prefix/suffix (sub-word signal that carries across
+#: inflections and languages), one window layer, then mean and max pooling: length-neutral,
+#: unlike the bag-of-words sum, so long ham does not outvote short notices.
+TOK2VEC: dict[str, Any] = {
+    "@architectures": "spacy.Tok2Vec.v2",
+    "embed": {
+        "@architectures": "spacy.MultiHashEmbed.v2",
+        "width": 96,
+        "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
+        "rows": [20000, 5000, 5000, 500],
+        "include_static_vectors": False,
+    },
+    "encode": {
+        "@architectures": "spacy.MaxoutWindowEncoder.v2",
+        "width": 96, "window_size": 1, "maxout_pieces": 2, "depth": 1,
+    },
+}
+REDUCE_MODEL: dict[str, Any] = {
+    "@architectures": "spacy.TextCatReduce.v1",
+    "exclusive_classes": True,
+    "use_reduce_first": False,
+    "use_reduce_last": False,
+    "use_reduce_max": True,
+    "use_reduce_mean": True,
+    "tok2vec": TOK2VEC,
+}
 ENSEMBLE_MODEL: dict[str, Any] = {
     "@architectures": "spacy.TextCatEnsemble.v2",
     "linear_model": BOW_MODEL,
-    "tok2vec": {
-        "@architectures": "spacy.Tok2Vec.v2",
-        "embed": {
-            "@architectures": "spacy.MultiHashEmbed.v2",
-            "width": 64,
-            "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
-            "rows": [5000, 2500, 2500, 1000],
-            "include_static_vectors": False,
-        },
-        "encode": {
-            "@architectures": "spacy.MaxoutWindowEncoder.v2",
-            "width": 64, "window_size": 1, "maxout_pieces": 3, "depth": 2,
-        },
-    },
+    "tok2vec": TOK2VEC,
 }
 #: Upper bound on how often a rare label's examples are repeated in one epoch.
 MAX_OVERSAMPLE = 4
-ARCHITECTURES = {"bow": BOW_MODEL, "ensemble": ENSEMBLE_MODEL}
+ARCHITECTURES = {"bow": BOW_MODEL, "reduce": REDUCE_MODEL, "ensemble": ENSEMBLE_MODEL}
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,6 +196,15 @@ class ApiConfig(_Section):
         return self
 
 
+class WorkerConfig(_Section):
+    """The intake runner that takes stored reports through parse and classify."""
+
+    enabled: bool = True
+    #: Seconds between passes when there is nothing to do.
+    poll_interval: float = Field(default=1.0, gt=0)
+    batch_size: int = Field(default=64, gt=0)
+
+
 class Config(_Section):
     """The whole service configuration."""
 
@@ -207,6 +216,7 @@ class Config(_Section):
     classifier: ClassifierConfig = ClassifierConfig()
     dnsbl: DnsblConfig = DnsblConfig()
     api: ApiConfig = ApiConfig()
+    worker: WorkerConfig = WorkerConfig()
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value in force, so log output can be scrubbed of them."""

@@ -58,24 +58,31 @@ class EncodeError(ValueError):
     """A name cannot be encoded (empty label, label over 63 octets, name over 255 octets)."""
 
 
+_LABEL_LENGTH = tuple(bytes((n,)) for n in range(MAX_LABEL_OCTETS + 1))
+
+
 def encode_name(name: str, suffix: bytes = b"\x00") -> bytes:
     """``"2.0.0.127.zen.example"`` as lower-case wire labels ending in ``suffix``.
 
     ``suffix`` is an already encoded name (by default the root label) appended to the labels,
     so a zone's name is encoded once and each target's labels are put in front of it.
     """
-    out = bytearray()
     text = name[:-1] if name.endswith(".") else name
-    for label in text.split(".") if text else ():
-        raw = label.encode("ascii").lower()
-        if not raw or len(raw) > MAX_LABEL_OCTETS:
-            raise EncodeError(f"bad label length {len(raw)}")
-        out.append(len(raw))
-        out += raw
-    out += suffix
+    if not text:
+        return suffix
+    try:
+        labels = text.encode("ascii").lower().split(b".")
+    except UnicodeEncodeError:
+        raise EncodeError("name is not ASCII") from None
+    try:
+        out = b"".join([_LABEL_LENGTH[len(label)] + label for label in labels]) + suffix
+    except IndexError:
+        raise EncodeError(f"label longer than {MAX_LABEL_OCTETS} octets") from None
+    if b"" in labels:
+        raise EncodeError("empty label")
     if len(out) > MAX_NAME_OCTETS:
         raise EncodeError(f"name is {len(out)} octets, over {MAX_NAME_OCTETS}")
-    return bytes(out)
+    return out
 
 
 def name_to_text(wire: bytes) -> str:

@@ -140,12 +140,16 @@ class SqlIntakeStore:
                 if digest not in known and digest not in fresh:
                     fresh[digest] = self._row(delivery, digest)
             if fresh:
+                # executemany without RETURNING is one driver call on every dialect; ordered
+                # RETURNING would fall back to one INSERT per row on SQLite.
+                conn.execute(insert(intake_table), list(fresh.values()))
                 ids = conn.execute(
-                    insert(intake_table).returning(intake_table.c.id, sort_by_parameter_order=True),
-                    list(fresh.values()),
-                ).scalars()
-                for intake_id, values in zip(ids, fresh.values(), strict=True):
-                    known[values["sha256"]] = _record_from(intake_id, values)
+                    select(intake_table.c.sha256, intake_table.c.id).where(
+                        intake_table.c.sha256.in_(list(fresh))
+                    )
+                )
+                for digest, intake_id in ids:
+                    known[digest] = _record_from(intake_id, fresh[digest])
         results: list[tuple[IntakeRecord, bool]] = []
         for digest in digests:
             created = digest in fresh

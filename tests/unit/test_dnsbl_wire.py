@@ -6,6 +6,7 @@ import contextlib
 
 import dns.flags
 import dns.message
+import dns.name
 import dns.rcode
 import dns.rrset
 import pytest
@@ -202,3 +203,24 @@ def test_decoded_addresses_match_dnspython(codes: list[str], ttl: int) -> None:
     parsed = dns.message.from_wire(data)
     expected = sorted((r.to_text(), parsed.answer[0].ttl) for r in parsed.answer[0])
     assert sorted(wire.decode_response(data).addresses) == expected
+
+
+@pytest.mark.parametrize("name", ["a..zen.example", ".zen.example", "bücher.example"])
+def test_empty_or_non_ascii_labels_cannot_be_encoded(name: str) -> None:
+    """Empty labels and non-ASCII text are EncodeErrors (targets arrive as A-labels)."""
+    with pytest.raises(wire.EncodeError):
+        wire.encode_name(name)
+
+
+@FUZZ
+@given(st.lists(st.from_regex(r"[a-z0-9-]{1,63}", fullmatch=True), min_size=1, max_size=6))
+def test_encoded_names_match_dnspython(labels: list[str]) -> None:
+    """Any LDH name within limits encodes exactly as dnspython writes it."""
+    name = ".".join(labels)
+    try:
+        reference = dns.name.from_text(name).to_wire()
+    except dns.name.NameTooLong:
+        with pytest.raises(wire.EncodeError):
+            wire.encode_name(name)
+        return
+    assert wire.encode_name(name) == reference
