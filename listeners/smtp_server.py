@@ -53,6 +53,13 @@ class SmtpListener:
         self._sessions: set[MailboxSMTP] = set()
         self.address: tuple[str, int] | None = None
 
+    @property
+    def port(self) -> int:
+        """The bound port (resolves ``smtp.port = 0``); only valid once started."""
+        if self.address is None:
+            raise RuntimeError("smtp listener not started")
+        return self.address[1]
+
     async def start(self) -> None:
         cfg = self._config
         loop = asyncio.get_running_loop()

@@ -121,7 +121,13 @@ def build_service(config: Config) -> Service:
     store = IntakeStoreComponent(config)
     components: list[Component] = [store]
     if config.smtp.enabled:
-        components.append(SmtpListener(config.smtp, lambda: store.writer))
+        workers = config.smtp.processes - 1
+        listener = SmtpListener(config.smtp, lambda: store.writer, reuse_port=workers > 0)
+        components.append(listener)
+        if workers:
+            from listeners.smtp_workers import SmtpWorkerPool
+
+            components.append(SmtpWorkerPool(config, workers, lambda: listener.port))
     if config.api.enabled:
         from pipeline.api.component import ApiComponent, DnsblComponent
 

@@ -21,6 +21,9 @@ from pipeline.store.engine import create_store_engine
 
 log = logging.getLogger(__name__)
 
+#: How stale the API's view of the ROKSO register may be after an import, in seconds.
+ROKSO_REFRESH_SECONDS = 5.0
+
 
 class DnsblComponent:
     """Starts the shared engine (sockets, first health probe) and closes it last."""
@@ -58,7 +61,7 @@ class ApiComponent:
     async def start(self) -> None:
         # Opening and migrating the database blocks: keep it off the event loop.
         self._store = await asyncio.to_thread(create_store_engine, self._config)
-        register = RoksoRegister(self._store)
+        register = RoksoRegister(self._store, refresh_seconds=ROKSO_REFRESH_SECONDS)
         await asyncio.to_thread(register.migrate)
         app = create_app(
             self._config.api, self._dnsbl.engine, register, secrets=self._config.secrets()

@@ -211,7 +211,7 @@ def openapi_document() -> dict[str, Any]:
                             "name": "query",
                             "in": "path",
                             "required": True,
-                            "description": "IP, CIDR netblock, domain or operation name",
+                            "description": "IP, CIDR netblock, domain, SBL id or operation name",
                             "schema": {"type": "string", "maxLength": 256},
                         }
                     ],

@@ -201,15 +201,9 @@ class DnsblEngine:
     ) -> ZoneResult:
         health = self._health[zone.display]
         tally = self._tally[zone.display]
-        if gated:
-            if not health.allows_query():
-                # The zone refused us moments ago; say why instead of asking again.
-                kind = health.breaker_kind or "list_error"
-                return self._failure(zone, target, kind, known=True)
-            if health.up is False:
-                return self._failure(zone, target, "zone_down", known=True)
         key = (zone.display, target.value)
         if use_cache:
+            # A definite answer still within its TTL stays true while the zone is unreachable.
             hit = self._cache.get(key)
             if hit is not None:
                 tally.cache_hits += 1
@@ -217,6 +211,13 @@ class DnsblEngine:
                 status: ZoneStatus = "listed" if entry.listings else "not_listed"
                 return ZoneResult(zone.display, status, entry.listings, entry.reason, None, age)
             tally.cache_misses += 1
+        if gated:
+            refusal = health.breaker_kind
+            if refusal is not None and (health.up is False or not health.allows_query()):
+                # The zone refused us recently; say why instead of asking again.
+                return self._failure(zone, target, refusal, known=True)
+            if health.up is False:
+                return self._failure(zone, target, "zone_down", known=True)
         try:
             qname = zone.qname(target)
         except wire.EncodeError:

@@ -4,7 +4,7 @@ A zone that answers 127.255.255.x refuses *us* (public resolver, rate limit, bad
 every further query would get the same answer, and keep the flood going. The breaker opens on
 the first such answer, logs one ERROR for operators and raises the ``alert`` flag that
 ``/healthz`` shows; until ``cooldown`` has passed the zone is not asked (results carry the
-refusal's error kind), then queries are let through again and a good answer closes it.
+refusal's error kind), then one trial query is let through and a good answer closes it.
 """
 
 from __future__ import annotations
@@ -55,10 +55,18 @@ class ZoneHealth:
         return self.breaker_reason is not None
 
     def allows_query(self) -> bool:
-        """Closed breaker, or open long enough that one query may test the zone again."""
+        """Closed breaker, or open long enough that one trial query may test the zone again.
+
+        Only one query per cooldown is let through (half-open); its good answer closes the
+        breaker, another refusal keeps it open for a further cooldown.
+        """
         if self.breaker_reason is None:
             return True
-        return self._monotonic() - self._breaker_opened >= self._cooldown
+        now = self._monotonic()
+        if now - self._breaker_opened >= self._cooldown:
+            self._breaker_opened = now
+            return True
+        return False
 
     def trip(self, reason: ErrorKind) -> None:
         """The zone refused us with ``reason``: stop asking it, and tell an operator once."""

@@ -8,13 +8,18 @@ from email.message import Message
 from email.utils import getaddresses
 
 from pipeline.config import ParsingConfig
-from pipeline.parsing.limits import MAX_BODY_CHARS, MAX_EVIDENCE_CHARS
+from pipeline.parsing.limits import MAX_BODY_CHARS, MAX_EVIDENCE_CHARS, MAX_RECEIVED_HOPS
 from pipeline.parsing.mime import MimePart, MimeTree, decode_bytes, header_text, header_values
 from pipeline.parsing.offenders import OffenderSet, valid_email
 from pipeline.parsing.psl import registrable_domain
 from pipeline.parsing.received import origin_hop
 
 _TAG = re.compile(r"<[^>]{0,2000}>")
+_DKIM_DOMAIN = re.compile(r"(?:^|;)\s*d\s*=\s*([A-Za-z0-9.-]+)")
+_BY_HOST = re.compile(r"\bby\s+([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,63})\b", re.IGNORECASE)
+#: Header fields naming the reporter's own mail system (RFC 5322 §3.6.2, §3.6.4; RFC 6376
+#: §3.5 ``d=``): links and addresses under these domains are the reporter's, not the abuser's.
+OWN_ADDRESS_FIELDS = ("From", "Sender", "Reply-To", "Return-Path")
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,63})\s*:\s*(.*)$")
 
 
@@ -40,9 +45,32 @@ class Context:
             return None
         return registrable_domain(self.reporter.rsplit("@", 1)[-1])
 
+    def own_domains(self) -> frozenset[str]:
+        """Registrable domains of the reporter's own mail system, read from the report's header.
+
+        From, Sender, Reply-To, Return-Path, every DKIM-Signature ``d=`` and the Message-ID's
+        right-hand side. The desk's own domain (its recipients') is never counted: a hosting
+        provider's customers live under it, and a forward can rewrite Return-Path to it.
+        """
+        return own_domains(self.root, self.recipients())
+
+    def relay_domains(self) -> frozenset[str]:
+        """Registrable domains of the hosts that received the report itself (``by`` clauses).
+
+        These relays belong to the reporter and to the desk; a report's attached original
+        passed them last, so they are never its origin.
+        """
+        found = set()
+        for value in header_values(self.root, "Received")[:MAX_RECEIVED_HOPS]:
+            for host in _BY_HOST.findall(value):
+                base = registrable_domain(host)
+                if base:
+                    found.add(base)
+        return frozenset(found)
+
     def offender_set(self, *extra_ignored: str | None) -> OffenderSet:
         """A collector that ignores the reporter's and trusted relays' own domains."""
-        ignored = {self.reporter_domain, *extra_ignored}
+        ignored = {self.reporter_domain, *self.own_domains(), *extra_ignored}
         ignored.update(registrable_domain(d) for d in self.config.trusted_domains)
         return OffenderSet(
             ignored_domains=frozenset(d for d in ignored if d),
@@ -99,6 +127,20 @@ def reporter_of(msg: Message) -> str | None:
     return None
 
 
+def own_domains(msg: Message, recipients: frozenset[str] = frozenset()) -> frozenset[str]:
+    """See ``Context.own_domains``: the sender side's domains named in ``msg``'s header."""
+    values = [header_text(msg, name) for name in OWN_ADDRESS_FIELDS]
+    hosts = [a.rsplit("@", 1)[1] for _, a in getaddresses(values) if "@" in a]
+    message_id = header_text(msg, "Message-ID").strip().strip("<>")
+    if "@" in message_id:
+        hosts.append(message_id.rsplit("@", 1)[1])
+    for signature in header_values(msg, "DKIM-Signature"):
+        hosts.extend(_DKIM_DOMAIN.findall(signature))
+    desk = {registrable_domain(a.rsplit("@", 1)[1]) for a in recipients}
+    found = {registrable_domain(h.strip(" >.")) for h in hosts}
+    return frozenset(d for d in found if d and d not in desk)
+
+
 def html_to_text(html: str) -> str:
     return " ".join(_TAG.sub(" ", html).split())
 
@@ -145,10 +187,16 @@ def evidence_of(msg: Message) -> str:
 
 def add_origin(ctx: Context, offenders: OffenderSet, msg: Message) -> None:
     """The Received-chain origin of an original message, if it is a global address."""
+    trusted = {*filter(None, [ctx.reporter_domain]), *ctx.own_domains(), *ctx.relay_domains()}
+    received = header_values(msg, "Received")
+    # The newest hop's ``by`` host is the reporter's receiving MX (the FBL operator's own).
+    if received:
+        trusted.update(filter(None, map(registrable_domain, _BY_HOST.findall(received[0])[:1])))
+    desk = {registrable_domain(a.rsplit("@", 1)[1]) for a in ctx.recipients()}
     hop = origin_hop(
-        header_values(msg, "Received"),
+        received,
         trusted_networks=ctx.config.trusted_networks,
-        trusted_domains=(*ctx.config.trusted_domains, *filter(None, [ctx.reporter_domain])),
+        trusted_domains=(*ctx.config.trusted_domains, *sorted(trusted - desk - {None})),
     )
     if hop is not None and hop.ip is not None:
         offenders.heuristic_ip(hop.ip, "source")

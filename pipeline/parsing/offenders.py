@@ -27,15 +27,50 @@ IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: RFC 2606 / RFC 6761 names reserved for documentation and testing: never real abusers.
 RESERVED_SUFFIXES = (".test", ".example", ".invalid", ".localhost", ".local", ".localdomain")
 RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org", "localhost"})
-#: Standards and reference sites that report boilerplate links to; never the abuser.
+#: Sites that reports link to for reference, never the abuser. Curated by kind, each entry
+#: because notices link to it as boilerplate: standards bodies and format specs (RFCs, X-ARF,
+#: ACNS, M3AAWG); blocklists and reputation/lookup services (delisting and "more info" pages,
+#: including Unspam, which runs Project Honey Pot); regional internet registries (whois
+#: look-ups); CERT/CSIRT coordination sites. A spamvertised or phishing domain is never here.
 REFERENCE_DOMAINS = frozenset(
-    {"x-arf.org", "ietf.org", "rfc-editor.org", "w3.org", "iana.org", "xarf.org", "acns.net"}
+    {
+        # standards bodies and report-format specifications
+        "ietf.org", "rfc-editor.org", "w3.org", "iana.org", "x-arf.org", "xarf.org", "acns.net",
+        "m3aawg.org", "maawg.org", "mipassoc.org",
+        # blocklists, reputation and look-up services
+        "spamhaus.org", "spamcop.net", "abuseat.org", "sorbs.net", "barracudacentral.org",
+        "uceprotect.net", "surbl.org", "uribl.com", "projecthoneypot.org", "unspam.com",
+        "abuseipdb.com", "mxtoolbox.com", "virustotal.com", "abuse.ch", "phishtank.com",
+        "senderscore.org", "senderbase.org", "talosintelligence.com", "stopforumspam.com",
+        "dnsbl.info", "spamassassin.apache.org",
+        # regional internet registries (whois look-ups)
+        "ripe.net", "arin.net", "apnic.net", "lacnic.net", "afrinic.net", "icann.org",
+        # CERT / CSIRT coordination
+        "cert.org", "first.org", "cisa.gov", "us-cert.gov", "cert.at", "ncsc.nl", "jpcert.or.jp",
+    }
+)
+#: Shared platforms hosting many unrelated users: a URL on them names the abusive page (kept),
+#: but the platform's registrable domain is not the abuser and is never a domain offender.
+PLATFORM_DOMAINS = frozenset(
+    {"google.com", "youtube.com", "facebook.com", "twitter.com", "x.com", "linkedin.com",
+     "instagram.com", "prezi.com", "github.com", "blogspot.com", "wordpress.com"}
+)
+#: Page resources (web fonts, script CDNs) that HTML mail loads: neither URL nor domain is
+#: what the mail advertises.
+RESOURCE_DOMAINS = frozenset({"googleapis.com", "gstatic.com", "cloudflare.com", "jsdelivr.net"})
+#: URL shorteners whose *info/preview* pages (not the short links) notices link to.
+SHORTENER_INFO = re.compile(
+    r"^https?://(?:(?:bit\.ly|bitly\.com|goo\.gl|t\.co)/[^\s?#]+\+$|preview\.tinyurl\.com/)",
+    re.IGNORECASE,
 )
 #: Top-level domains that are also common file extensions: ``setup.zip``, ``run.py`` and
 #: ``notes.md`` in a complaint are file names, not hosts (bare names only; URLs are kept).
 FILE_LIKE_TLDS = frozenset({"zip", "mov", "py", "pl", "sh", "rs", "md", "ps", "so", "cc"})
 #: PGP key servers that signed notices link to.
 REFERENCE_HOSTS = frozenset({"pgp.mit.edu", "keys.openpgp.org", "keyserver.ubuntu.com"})
+#: Registries reserve the label ``example`` for documentation under their own suffixes too
+#: (RFC 2606 for .com/.net/.org; JPRS for example.jp, example.co.jp, example.ed.jp…).
+DOCUMENTATION_LABEL = "example"
 
 # Defanging conventions seen in abuse reports, undone before extraction.
 _DEFANG = (
@@ -86,8 +121,10 @@ def is_reserved_ip(ip: IpAddress) -> bool:
 def is_reserved_domain(host: str) -> bool:
     """Documentation/test names (RFC 2606, RFC 6761) that stand for nobody in particular."""
     host = host.lower().rstrip(".")
+    base = registrable_domain(host)
     return (
-        host in RESERVED_DOMAINS
+        (base is not None and base.split(".", 1)[0] == DOCUMENTATION_LABEL)
+        or host in RESERVED_DOMAINS
         or any(host.endswith("." + d) for d in RESERVED_DOMAINS)
         or host.endswith(RESERVED_SUFFIXES)
     )
@@ -130,7 +167,16 @@ class OffenderSet:
         if is_reserved_domain(host) or host.lower() in REFERENCE_HOSTS:
             return True
         base = registrable_domain(host)
-        return base is None or base in self.ignored_domains or base in REFERENCE_DOMAINS
+        return (
+            base is None
+            or base in self.ignored_domains
+            or base in REFERENCE_DOMAINS
+            or base in RESOURCE_DOMAINS
+        )
+
+    def own_domain(self, host: str) -> bool:
+        """Whether ``host`` is under the reporter's (or a trusted relay's) own domain."""
+        return registrable_domain(host) in self.ignored_domains
 
     def declared_ip(self, value: str, role: str = "source") -> bool:
         """Add an IP a report declares; ``reserved`` when it is not a global address."""
@@ -140,26 +186,40 @@ class OffenderSet:
         self._put(Offender(OffenderKind.IP, ip.compressed, role, reserved=is_reserved_ip(ip)))
         return True
 
-    def declared_domain(self, value: str, role: str) -> None:
+    def declared_domain(self, value: str, role: str) -> bool:
+        """Add a declared domain; ``False`` when it is no domain, reserved or the reporter's own."""
         host = value.strip().strip(".<>").lower()
-        if _HOST.fullmatch(host) and not is_reserved_domain(host):
+        if _HOST.fullmatch(host) and not is_reserved_domain(host) and not self.own_domain(host):
             self._put(Offender(OffenderKind.DOMAIN, host, role))
+            return True
+        return False
 
     def declared_url(self, value: str, role: str) -> None:
         self.url(refang(value.strip()), role, declared=True)
 
-    def declared_email(self, value: str, role: str) -> None:
+    def declared_email(self, value: str, role: str) -> bool:
+        """Add a declared mailbox; ``False`` when invalid, reserved or the reporter's own."""
         address = valid_email(value)
-        if address and not is_reserved_domain(address.rsplit("@", 1)[1]):
-            self._put(Offender(OffenderKind.EMAIL, address, role))
+        if address is None:
+            return False
+        host = address.rsplit("@", 1)[1]
+        if is_reserved_domain(host) or self.own_domain(host):
+            return False
+        self._put(Offender(OffenderKind.EMAIL, address, role))
+        return True
 
     def heuristic_ip(self, ip: IpAddress, role: str) -> None:
         if not is_reserved_ip(ip):
             self._put(Offender(OffenderKind.IP, ip.compressed, role))
 
     def url(self, value: str, role: str, *, declared: bool = False) -> None:
-        """Add a URL and the registrable domain (or IP) of its host."""
-        value = value.rstrip(_URL_TRAIL)
+        """Add a URL and the registrable domain (or IP) of its host.
+
+        A declared URL is kept as declared (``reserved`` when its host is a documentation
+        name); a heuristic one is dropped when it is reference boilerplate or a page resource.
+        """
+        # HTML source keeps ``&amp;`` inside href values; the URL itself has a bare ``&``.
+        value = value.rstrip(_URL_TRAIL).replace("&amp;", "&")
         try:
             host = urlsplit(value).hostname or ""
         except ValueError:
@@ -172,11 +232,12 @@ class OffenderSet:
                 self._put(Offender(OffenderKind.URL, value, role))
                 self._put(Offender(OffenderKind.IP, ip.compressed, "hosting", is_reserved_ip(ip)))
             return
-        if not declared and self._ignored_host(host):
+        if not declared and (self._ignored_host(host) or SHORTENER_INFO.match(value)):
             return
-        self._put(Offender(OffenderKind.URL, value, role))
+        reserved = is_reserved_domain(host)
+        self._put(Offender(OffenderKind.URL, value, role, reserved=declared and reserved))
         base = registrable_domain(host)
-        if base and not is_reserved_domain(base):
+        if base and not reserved and base not in PLATFORM_DOMAINS:
             self._put(Offender(OffenderKind.DOMAIN, base, role))
 
     def scan_text(
@@ -210,7 +271,7 @@ class OffenderSet:
                     continue
                 if has_known_suffix(host) and not self._ignored_host(host):
                     base = registrable_domain(host)
-                    if base:
+                    if base and base not in PLATFORM_DOMAINS:
                         self._put(Offender(OffenderKind.DOMAIN, base, url_role))
 
     def result(self) -> tuple[Offender, ...]:

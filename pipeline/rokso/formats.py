@@ -99,8 +99,12 @@ def _csv_rows(text: str) -> Iterable[tuple[int, Mapping[str, Any]]]:
         raise RoksoImportError(f"bad CSV header: {exc}", row=1) from None
     if header is None:
         return []
-    _check_columns([h.strip() for h in header], row=1)
-    reader.fieldnames = [h.strip() for h in header]
+    names = [h.strip() for h in header]
+    _check_columns(names, row=1)
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise RoksoImportError(f"header lacks column(s) {', '.join(missing)}", row=1)
+    reader.fieldnames = names
     rows: list[tuple[int, Mapping[str, Any]]] = []
     try:
         for row in reader:

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 #: How Spamhaus writes SBL record ids in TXT answers and on its pages (``…/sbl/query/SBL123``).
 _SBL_REFERENCE = re.compile(r"\bSBL\d{1,10}\b", re.IGNORECASE)
+_SBL_ID_ONLY = re.compile(r"^SBL\d{1,10}$", re.IGNORECASE)
 
 Address = IPv4Address | IPv6Address
 
@@ -126,8 +127,10 @@ class RoksoIndex:
         )
 
     def match_target(self, text: str) -> tuple[RoksoMatch, ...]:
-        """An IP, CIDR netblock, domain or operation name, whichever ``text`` is."""
+        """An IP, CIDR netblock, domain, SBL id or operation name, whichever ``text`` is."""
         value = text.strip()
+        if _SBL_ID_ONLY.match(value):
+            return self.match_sbl_text(value)
         if "/" in value:
             try:
                 return self.match_network(ip_network(value, strict=False))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+import math
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -85,11 +87,24 @@ def diff_records(before: Sequence[RoksoRecord], after: Sequence[RoksoRecord]) ->
 class RoksoRegister:
     """Reads and imports register versions; ``index()`` serves look-ups of the current one."""
 
-    def __init__(self, engine: Engine, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Clock | None = None,
+        refresh_seconds: float = 0.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``refresh_seconds``: how long ``index()`` trusts its cached version before asking the
+        database again (0 = every call). The API sets a few seconds: an import shows up that
+        much later, and look-ups do not touch the database (and its write lock) each time."""
         self._engine = engine
         self._clock = clock or SystemClock()
+        self._refresh = refresh_seconds
+        self._monotonic = monotonic
         self._index: RoksoIndex | None = None
-        self._index_version: int | None = None
+        self._index_current: RegisterVersion | None = None
+        self._index_checked = -math.inf
 
     def migrate(self) -> None:
         """Create or upgrade the register's tables (idempotent)."""
@@ -187,13 +202,18 @@ class RoksoRegister:
 
     def index(self) -> tuple[RegisterVersion | None, RoksoIndex]:
         """The current version and a matching index over it, rebuilt only when it changed."""
+        now = self._monotonic()
+        if self._index is not None and now - self._index_checked < self._refresh:
+            return self._index_current, self._index
         with self._engine.connect() as conn:
             current = self._current(conn)
             wanted = current.version if current else None
-            if self._index is None or self._index_version != wanted:
+            cached = self._index_current.version if self._index_current else None
+            if self._index is None or cached != wanted:
                 records = self._records(conn, wanted) if wanted is not None else ()
                 self._index = RoksoIndex(records)
-                self._index_version = wanted
+            self._index_current = current
+        self._index_checked = now
         return current, self._index
 
     @staticmethod

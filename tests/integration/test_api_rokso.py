@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from pipeline.config import Config
 from pipeline.dnsbl.engine import DnsblEngine
@@ -107,3 +108,19 @@ async def test_sbl_reference_from_rbldnsd_txt_points_to_rokso_record(
         "sbl_reference",
         "SBL123456",
     )
+
+
+async def test_store_failure_is_a_500_without_internals(
+    rbldnsd: RbldnsdServer, register: RoksoRegister, tmp_path: Path
+) -> None:
+    """A register whose tables vanished answers 500 internal_error, no SQL text in the reply."""
+    engine = create_store_engine(Config(data_dir=tmp_path))
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE rokso_records"))
+    async with running_api(rbldnsd, register=register) as api, api.client() as client:
+        reply = await client.get("/v1/rokso/198.51.100.20", headers=bearer(ROKSO_TOKEN))
+    assert reply.status_code == 500
+    assert reply.json() == {
+        "error": "internal_error",
+        "detail": "the request could not be answered",
+    }

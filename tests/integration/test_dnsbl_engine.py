@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -255,3 +256,21 @@ async def test_check_many_keeps_input_order(rbldnsd: RbldnsdServer) -> None:
     async with _engine(rbldnsd, ZEN, health_checks=False) as engine:
         results = await engine.check_many([parse_target(t) for t in texts])
     assert [r.target for r in results] == texts
+
+
+async def test_zones_are_probed_again_periodically(rbldnsd: RbldnsdServer) -> None:
+    """With a short health_interval the probe runs again on its own."""
+    async with _engine(rbldnsd, ZEN, health_interval=0.05) as engine:
+        first = engine.health()[data.ZEN]["last_probe"]
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if engine.health()[data.ZEN]["last_probe"] != first:
+                break
+        assert engine.health()[data.ZEN]["last_probe"] != first
+
+
+async def test_check_many_of_nothing_is_empty(rbldnsd: RbldnsdServer) -> None:
+    """An empty batch returns an empty list without querying."""
+    async with _engine(rbldnsd, ZEN, health_checks=False) as engine:
+        assert await engine.check_many([]) == []
+        assert engine.counters()[data.ZEN].queries == 0

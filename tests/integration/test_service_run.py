@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import smtplib
+import socket
 import time
 from pathlib import Path
 
@@ -94,3 +95,34 @@ def test_unreadable_tls_certificate_names_the_key(tmp_path: Path) -> None:
     )
     done = run_cli("run", "--config", str(config), "--data-dir", str(tmp_path / "var"))
     assert done.returncode == 2 and "smtp.tls_cert" in done.stderr
+
+
+def test_several_listener_processes_share_the_port(tmp_path: Path) -> None:
+    """With smtp.processes = 2 every delivery is stored and SIGTERM stops all processes."""
+    data_dir = tmp_path / "var"
+    env = {"ABUSE_PIPELINE_SMTP__PROCESSES": "2"}
+    with ServiceProcess(data_dir, env=env) as service:
+        replies = [deliver(service.port, REPORT + f"copy {n}\r\n".encode())[0] for n in range(12)]
+        assert service.terminate() == 0
+        assert '"event": "smtp_workers_started"' in service.stderr()
+    assert replies == [250] * 12 and len(intake_list(data_dir)) == 12
+
+
+def test_kill_9_leaves_no_listener_process_behind(tmp_path: Path) -> None:
+    """After SIGKILL of the parent its extra listener processes exit and free the port."""
+    env = {"ABUSE_PIPELINE_SMTP__PROCESSES": "2"}
+    with ServiceProcess(tmp_path / "var", env=env) as service:
+        port = service.port
+        service.kill()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _accepts(port):
+        time.sleep(0.1)
+    assert not _accepts(port)
+
+
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True

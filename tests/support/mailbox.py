@@ -24,9 +24,14 @@ STARTUP_TIMEOUT = 10.0
 
 
 def mailbox_config(data_dir: Path, **smtp: Any) -> Config:
-    """Embedded defaults on an ephemeral port, ``smtp`` keys overridden, the HTTP API off."""
+    """Embedded defaults on an ephemeral port, ``smtp`` keys overridden, API and worker off."""
     return Config.model_validate(
-        {"data_dir": data_dir, "smtp": {"port": 0, **smtp}, "api": {"enabled": False}}
+        {
+            "data_dir": data_dir,
+            "smtp": {"port": 0, **smtp},
+            "api": {"enabled": False},
+            "worker": {"enabled": False},
+        }
     )
 
 

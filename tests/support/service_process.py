@@ -25,11 +25,13 @@ class ServiceProcess:
         self.data_dir = data_dir
         self._stderr_path = data_dir.parent / f"{data_dir.name}-stderr.log"
         self._stderr = self._stderr_path.open("ab")
-        # The HTTP API has its own tests; here it would only contend for its fixed port.
+        # The HTTP API and the parse worker have their own tests; here the API would only contend
+        # for its fixed port and the worker would change intake states under the assertions.
         environ = {
             **os.environ,
             "ABUSE_PIPELINE_SMTP__PORT": "0",
             "ABUSE_PIPELINE_API__ENABLED": "false",
+            "ABUSE_PIPELINE_WORKER__ENABLED": "false",
             **(env or {}),
         }
         self.proc = subprocess.Popen(

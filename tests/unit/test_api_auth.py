@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import SecretStr, ValidationError
 
 from pipeline.api.auth import AuthError, Principal, TokenAuthority
-from pipeline.config import ApiConfig, ApiTokenConfig
+from pipeline.config import ApiConfig, ApiTokenConfig, load_config
 
 TOKEN_A = "a" * 32
 TOKEN_B = "b" * 32
@@ -87,3 +89,14 @@ def test_duplicate_token_names_fail_configuration() -> None:
     token = ApiTokenConfig(name="x", token=SecretStr(TOKEN_A))
     with pytest.raises(ValidationError, match="distinct"):
         ApiConfig(tokens=(token, token))
+
+
+def test_token_is_read_from_token_file(tmp_path: Path) -> None:
+    """token_file keeps the token out of the config file; the authority accepts its content."""
+    (tmp_path / "desk.token").write_text(TOKEN_A + "\n", encoding="utf-8")
+    (tmp_path / "abuse.toml").write_text(
+        f'[[api.tokens]]\nname = "desk"\ntoken_file = "{tmp_path / "desk.token"}"\n',
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "abuse.toml", environ={})
+    assert TokenAuthority(config.api.tokens).authenticate(f"Bearer {TOKEN_A}").name == "desk"

@@ -37,15 +37,15 @@ def test_refusal_opens_the_breaker_with_one_error_log(caplog: pytest.LogCaptureF
     assert health.to_json()["breaker"]["reason"] == "public_resolver"
 
 
-def test_breaker_lets_queries_through_after_the_cooldown() -> None:
-    """After cooldown the zone is asked again and a good answer closes the breaker."""
+def test_breaker_lets_one_trial_query_through_after_the_cooldown() -> None:
+    """After cooldown one query may test the zone; a good answer closes the breaker."""
     now = Now()
     health = _health(now)
     health.trip("rate_limited")
     now.t += 300
-    assert health.allows_query()
+    assert (health.allows_query(), health.allows_query()) == (True, False)
     health.answered()
-    assert health.to_json()["breaker"]["open"] is False
+    assert health.allows_query() and health.to_json()["breaker"]["open"] is False
 
 
 def test_failed_probe_marks_the_zone_down_and_alerts() -> None:

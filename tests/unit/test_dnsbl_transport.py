@@ -217,3 +217,21 @@ async def test_noerror_without_records_is_not_listed(responders: Responders) -> 
     async with _engine(ns) as engine:
         result = await engine.check(parse_target("192.0.2.2"))
     assert result.zones[0].status == "not_listed"
+
+
+async def test_cached_answer_outlives_a_zone_going_down(responders: Responders) -> None:
+    """A zone that fails its probe still serves cached answers; new targets say zone_down."""
+    silent = False
+
+    def script(q: dns.message.Message) -> list[bytes]:
+        return [] if silent else [_answer(q, "127.0.0.4").to_wire()]
+
+    _proto, ns = await responders.start(script)
+    async with _engine(ns) as engine:
+        await engine.check(parse_target("192.0.2.4"))
+        silent = True
+        await engine.probe_all()
+        cached = await engine.check(parse_target("192.0.2.4"))
+        fresh = await engine.check(parse_target("192.0.2.5"))
+    assert cached.zones[0].status == "listed" and cached.zones[0].cached_age is not None
+    assert (fresh.zones[0].status, fresh.zones[0].error) == ("unknown", "zone_down")

@@ -62,6 +62,12 @@ def test_unknown_column_is_refused() -> None:
         parse_register(b"record_id,operation,netblock\nROK1,Alpha,192.0.2.1\n", "csv")
 
 
+def test_header_without_required_column_is_refused() -> None:
+    """A CSV whose header lacks the operation column is refused at line 1."""
+    with pytest.raises(RoksoImportError, match=r"row 1: header lacks column\(s\) operation"):
+        parse_register(b"record_id,domains\nROK1,alpha.example\n", "csv")
+
+
 def test_bad_domain_and_sbl_id_are_refused() -> None:
     """An IP in the domains column and a malformed SBL id are errors, not silent drops."""
     with pytest.raises(RoksoImportError, match=r"row 2, domains: .*IP address"):

@@ -140,9 +140,10 @@ def test_clean_customer_matches_nothing(index: RoksoIndex) -> None:
 
 
 def test_match_target_dispatches_by_what_the_text_is(index: RoksoIndex) -> None:
-    """Text is matched as a netblock, an IP, a domain or a name, whichever it is."""
+    """Text is matched as a netblock, IP, domain, name or SBL id, whichever it is."""
     assert index.match_target("203.0.113.0/24")[0].kind is MatchKind.NETBLOCK_OVERLAP
     assert index.match_target("203.0.113.100")[0].kind is MatchKind.IP_IN_NETBLOCK
     assert index.match_target("News.ABM-Mailer.example")[0].kind is MatchKind.SUBDOMAIN
     assert index.match_target("C.O.G. Promotions")[0].kind is MatchKind.ALIAS
+    assert index.match_target("sbl500201")[0].record_id == "ROK8802"
     assert index.match_target("nothing listed here") == ()

@@ -98,6 +98,26 @@ def test_index_follows_the_version_in_force(register: RoksoRegister) -> None:
     assert [m.record_id for m in index.match_name("Blue Sky Deals")] == ["ROK8802"]
 
 
+def test_index_trusts_its_version_for_the_refresh_window(tmp_path: Path) -> None:
+    """With a refresh window, a new import shows up only once the window has passed."""
+    now = [0.0]
+    reg = RoksoRegister(
+        create_store_engine(Config(data_dir=tmp_path)),
+        refresh_seconds=5.0,
+        monotonic=lambda: now[0],
+    )
+    reg.migrate()
+    _import(reg, V1, "v1.csv")
+    assert reg.index()[1].match_name("Blue Sky Deals") == ()
+    _import(reg, V2, "v2.json")
+    now[0] = 4.9
+    assert reg.index()[1].match_name("Blue Sky Deals") == ()
+    now[0] = 5.0
+    version, index = reg.index()
+    assert version is not None and version.version == 2
+    assert [m.record_id for m in index.match_name("Blue Sky Deals")] == ["ROK8802"]
+
+
 def test_empty_register_has_no_version_and_matches_nothing(register: RoksoRegister) -> None:
     """Before any import there is no version and every look-up is empty."""
     version, index = register.index()
