@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,14 @@ SMTP_SOURCE = "/usr/sbin/smtp-source"
 ABUSE_PIPELINE = str(Path(sys.executable).with_name("abuse-pipeline"))
 MESSAGE_BYTES = 4096
 RECIPIENT = "abuse@localhost"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One server under one round of load."""
+
+    rate: float  # messages per second
+    cpu_ms: float  # server CPU (all threads and processes) per message
 
 
 class NoopHandler:
@@ -108,6 +117,22 @@ def load(port: int, sessions: int, messages: int) -> float:
     return time.perf_counter() - began
 
 
+def cpu_seconds(pid: int) -> float:
+    """User+system CPU of ``pid`` and its live descendants (all threads), from /proc."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def stored(data_dir: Path) -> int:
     with sqlite3.connect(data_dir / "abuse.db") as db:
         return int(db.execute("SELECT count(*) FROM intake").fetchone()[0])
@@ -127,7 +152,7 @@ def main() -> int:
     if not Path(SMTP_SOURCE).exists():
         raise SystemExit(f"{SMTP_SOURCE} missing: apt-get install -y postfix")
 
-    rates: dict[str, list[float]] = {"noop": [], "durable": []}
+    samples: dict[str, list[Sample]] = {"noop": [], "durable": []}
     ratios: list[float] = []
     with tempfile.TemporaryDirectory(prefix="smtp-ingest-") as tmp:
         for n in range(args.rounds):
@@ -135,39 +160,60 @@ def main() -> int:
             order = ["noop", "durable"] if n % 2 == 0 else ["durable", "noop"]
             for kind in order:
                 if kind == "noop":
-                    rates["noop"].append(run_noop(args))
+                    samples["noop"].append(run_noop(args))
                 else:
-                    rates["durable"].append(run_durable(args, Path(tmp) / f"round{n}"))
-            ratios.append(rates["durable"][-1] / rates["noop"][-1])
+                    samples["durable"].append(run_durable(args, Path(tmp) / f"round{n}"))
+            noop, durable = samples["noop"][-1], samples["durable"][-1]
+            ratios.append(durable.rate / noop.rate)
             print(
-                f"round {n + 1}: noop {rates['noop'][-1]:.0f} msg/s, durable "
-                f"{rates['durable'][-1]:.0f} msg/s (all {args.messages} stored), "
-                f"ratio {ratios[-1]:.2f}",
+                f"round {n + 1}: noop {noop.rate:5.0f} msg/s {noop.cpu_ms:.2f} ms CPU/msg | "
+                f"durable {durable.rate:5.0f} msg/s {durable.cpu_ms:.2f} ms CPU/msg "
+                f"(all {args.messages} stored) | rate ratio {ratios[-1]:.2f}",
                 flush=True,
             )
 
+    def median(kind: str, field: str) -> float:
+        return float(statistics.median(getattr(s, field) for s in samples[kind]))
+
     print(
         f"\n{args.sessions} sessions, {args.messages} x {MESSAGE_BYTES} B payload per round, "
-        f"{args.rounds} rounds, smtp.processes = {args.processes}"
+        f"{args.rounds} rounds, smtp.processes = {args.processes}; medians:"
     )
-    print(f"bare aiosmtpd no-op handler : {statistics.median(rates['noop']):8.0f} msg/s (median)")
     print(
-        f"durable abuse mailbox       : {statistics.median(rates['durable']):8.0f} msg/s (median; "
-        "each message fsync'd before its 250)"
+        f"bare aiosmtpd no-op handler : {median('noop', 'rate'):6.0f} msg/s  "
+        f"{median('noop', 'cpu_ms'):.2f} ms server CPU/msg"
     )
-    print(f"ratio durable / no-op       : {statistics.median(ratios):8.2f}x (median of rounds)")
+    print(
+        f"durable abuse mailbox       : {median('durable', 'rate'):6.0f} msg/s  "
+        f"{median('durable', 'cpu_ms'):.2f} ms server CPU/msg  (each fsync'd before its 250)"
+    )
+    print(
+        f"rate ratio durable / no-op  : {statistics.median(ratios):6.2f}x  "
+        f"(per round: {min(ratios):.2f}-{max(ratios):.2f})"
+    )
+    print(
+        f"CPU ratio no-op / durable   : "
+        f"{median('noop', 'cpu_ms') / median('durable', 'cpu_ms'):6.2f}x  (>1: durable cheaper)"
+    )
     return 0
 
 
-def run_noop(args: argparse.Namespace) -> float:
+def measured(proc: subprocess.Popen[str], port: int, args: argparse.Namespace) -> Sample:
+    cpu_before = cpu_seconds(proc.pid)
+    seconds = load(port, args.sessions, args.messages)
+    cpu = cpu_seconds(proc.pid) - cpu_before
+    return Sample(args.messages / seconds, cpu * 1000 / args.messages)
+
+
+def run_noop(args: argparse.Namespace) -> Sample:
     noop, port = start([sys.executable, __file__, "--serve-noop", "0"])
     try:
-        return float(args.messages / load(port, args.sessions, args.messages))
+        return measured(noop, port, args)
     finally:
         stop(noop)
 
 
-def run_durable(args: argparse.Namespace, data_dir: Path) -> float:
+def run_durable(args: argparse.Namespace, data_dir: Path) -> Sample:
     # The API and the parse worker are off: this measures intake alone.
     env = {
         **os.environ,
@@ -179,14 +225,14 @@ def run_durable(args: argparse.Namespace, data_dir: Path) -> float:
     }
     durable, port = start([ABUSE_PIPELINE, "run", "--data-dir", str(data_dir)], env)
     try:
-        seconds = load(port, args.sessions, args.messages)
+        sample = measured(durable, port, args)
     finally:
         stop(durable)
     count = stored(data_dir)
     shutil.rmtree(data_dir)
     if count != args.messages:
         raise SystemExit(f"{count} stored, {args.messages} sent: a 250 without a stored report")
-    return float(args.messages / seconds)
+    return sample
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ keeps the assignment deterministic however often the manifest is rebuilt.
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from email.message import EmailMessage
 from pathlib import Path
 
 from classifiers.mailparse import build_message, report_from_message
@@ -110,11 +112,19 @@ def refresh_manifest(path: Path = MANIFEST_FILE) -> list[ManifestEntry]:
     return entries
 
 
+def message_bytes(msg: EmailMessage) -> bytes:
+    """The message's wire form; 8-bit header text (RFC 6532) where 7-bit folding fails."""
+    try:
+        return bytes(msg)
+    except UnicodeError:
+        return msg.as_bytes(policy=email.policy.SMTPUTF8)
+
+
 def raw_message(example: Example) -> bytes:
     """The RFC 5322 bytes of an example, however its source stores it."""
     file, _, wanted = example.path.partition("#")
     if example.source == "written":
-        return bytes(build_message(written_record(example)))
+        return message_bytes(build_message(written_record(example)))
     if example.source == "spamassassin":
         for record in spamassassin_records(REPO_DIR / file):
             if record["id"] == wanted:
@@ -125,7 +135,7 @@ def raw_message(example: Example) -> bytes:
         path = corpus_root() / example.id.removeprefix("corpus:")
     data = path.read_bytes()
     if path.suffix == ".json":
-        return bytes(build_message({
+        return message_bytes(build_message({
             "id": example.id.replace("/", "-").replace(":", "-"),
             "from": "X-ARF reporter <reports@xarf.invalid>",
             "subject": "X-ARF abuse report",
@@ -148,7 +158,7 @@ def load_reports(entries: Sequence[ManifestEntry]) -> list[LabelledReport]:
                 raw = str(sa_cache[entry.id]["raw"]).encode("latin-1", errors="replace")
             else:
                 raw = raw_message(entry.example)
-        except (KeyError, OSError) as exc:
+        except (KeyError, OSError, ValueError) as exc:
             log.warning("example %s could not be loaded: %s", entry.id, exc)
             continue
         out.append(LabelledReport(entry.id, entry.label, entry.group, report_from_message(raw)))

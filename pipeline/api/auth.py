@@ -36,7 +36,9 @@ class Principal:
 class AuthError(Exception):
     """Authentication failed (401) or the token lacks a scope (403); ``error`` is RFC 6750's."""
 
-    def __init__(self, status: int, error: str | None, description: str, scope: str | None = None):
+    def __init__(
+        self, status: int, error: str | None, description: str, scope: str | None = None
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.error = error

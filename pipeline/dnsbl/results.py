@@ -8,7 +8,7 @@ zone's secret key is never part of a result.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pipeline.dnsbl.targets import TargetKind
 
@@ -33,7 +33,7 @@ ErrorKind = Literal[
     "zone_down",  # the health probe failed; the zone is not asked
 ]
 
-ERROR_KINDS: frozenset[str] = frozenset(ErrorKind.__args__)  # type: ignore[attr-defined]
+ERROR_KINDS: frozenset[str] = frozenset(get_args(ErrorKind))
 
 
 @dataclass(frozen=True, slots=True)

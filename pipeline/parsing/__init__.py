@@ -13,7 +13,17 @@ from dataclasses import dataclass
 
 from pipeline.config import ParsingConfig
 from pipeline.models import Report
-from pipeline.parsing import acns, arf, forwarded, freetext, spamcop, tabular, xarf
+from pipeline.parsing import (
+    acns,
+    arf,
+    forwarded,
+    freetext,
+    honeypot,
+    safebrowsing,
+    spamcop,
+    tabular,
+    xarf,
+)
 from pipeline.parsing.context import Context, FormatError, reporter_of
 from pipeline.parsing.detect import detect
 from pipeline.parsing.mime import MimeError, walk_message
@@ -27,6 +37,8 @@ _PARSERS: dict[str, Callable[[Context], Report]] = {
     xarf.FORMAT: xarf.parse_mail,
     arf.FORMAT: arf.parse,
     acns.FORMAT: acns.parse,
+    safebrowsing.FORMAT: safebrowsing.parse,
+    honeypot.FORMAT: honeypot.parse,
     spamcop.FORMAT: spamcop.parse,
     tabular.FORMAT: tabular.parse,
     forwarded.FORMAT: forwarded.parse,

@@ -14,9 +14,12 @@ from pipeline.models import Report
 from pipeline.parsing.context import Context, add_origin, evidence_of, field_lines
 from pipeline.parsing.dates import to_utc
 from pipeline.parsing.mime import header_text
+from pipeline.parsing.offenders import OffenderSet
 from pipeline.parsing.psl import registrable_domain
 
 FORMAT = "arf"
+#: RFC 6591 §3.1 Feedback-Type of an authentication failure report.
+AUTH_FAILURE = "auth-failure"
 
 #: RFC 5965 §7.3 Feedback-Type → taxonomy, only where the meaning is unambiguous.
 #: ``fraud`` ("fraud or phishing", RFC 5965) could route either way, ``auth-failure`` (RFC
@@ -74,16 +77,16 @@ def parse(ctx: Context) -> Report:
             warnings.append(f"Source-IP {value[:60]!r} is not an IP address")
     if not declared and original is not None:
         add_origin(ctx, offenders, original)
+    feedback_type = fields.get("feedback_type", "").strip().lower()
+    auth_failure = feedback_type == AUTH_FAILURE
     for value in values.get("reported-uri", []):
-        offenders.declared_url(value, "spamvertised")
-    victims = _recipient_domains(values.get("original-rcpt-to", []), original)
-    for value in values.get("reported-domain", []):
-        # Several feedback loops put the complaining recipient's domain here: not the abuser.
-        if registrable_domain(value.strip().lower()) not in victims:
-            offenders.declared_domain(value, "sender")
-    for value in values.get("original-mail-from", []):
-        offenders.declared_email(value, "sender")
-    if original is not None:
+        offenders.declared_url(value, "reported" if auth_failure else "spamvertised")
+    # RFC 6591: in an auth-failure report the reported domain and envelope sender are the
+    # identity that failed authentication, i.e. the one (maybe) spoofed: the victim, not the
+    # abuser, and the original's content is not what is reported. They stay in ``fields``.
+    if not auth_failure:
+        warnings.extend(_declared_senders(values, offenders, original))
+    if original is not None and not auth_failure:
         index = ctx.tree.embedded.index(original) + 1
         offenders.scan_text(
             ctx.raw_texts(index), ip_role=None, url_role="spamvertised", email_role=None
@@ -91,7 +94,6 @@ def parse(ctx: Context) -> Report:
     if offenders.truncated:
         warnings.append("offender list truncated")
 
-    feedback_type = fields.get("feedback_type", "").strip().lower()
     fields["feedback_type"] = feedback_type
     if ctx.reporter_domain:
         fields["reporter_domain"] = ctx.reporter_domain
@@ -108,6 +110,29 @@ def parse(ctx: Context) -> Report:
         date=date,
         warnings=(*ctx.tree.warnings, *warnings),
     )
+
+
+def _declared_senders(
+    values: dict[str, list[str]], offenders: OffenderSet, original: Message | None
+) -> list[str]:
+    """Reported-Domain and Original-Mail-From as ``sender`` offenders; warnings for the rest.
+
+    Neither the complaining recipient's domain (some feedback loops put it in
+    Reported-Domain) nor the feedback loop operator's own domain is ever the abuser.
+    """
+    warnings = []
+    victims = _recipient_domains(values.get("original-rcpt-to", []), original)
+    for value in values.get("reported-domain", []):
+        if registrable_domain(value.strip().lower()) in victims:
+            continue
+        if not offenders.declared_domain(value, "sender") and offenders.own_domain(value):
+            warnings.append(f"Reported-Domain {value[:60]!r} is the reporter's own: ignored")
+    for value in values.get("original-mail-from", []):
+        if not offenders.declared_email(value, "sender") and offenders.own_domain(
+            value.rsplit("@", 1)[-1].strip(" <>")
+        ):
+            warnings.append(f"Original-Mail-From {value[:60]!r} is the reporter's own: ignored")
+    return warnings
 
 
 def _recipient_domains(rcpt_to: list[str], original: Message | None) -> set[str | None]:

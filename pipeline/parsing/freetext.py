@@ -1,34 +1,55 @@
 """Complaints written by people: whatever IPs, URLs, hosts and mailboxes the text names.
 
-Everything here is heuristic: reserved addresses, example domains, the reporter's own domain
-and standards sites are never offenders. Attachments in text form are read too.
+A notice that declares its offenders in field lines (``IP:``, ``Offending/Source IP:``,
+``URL:``; see ``notice_fields``) is read for those only: its prose is the reporter's own
+boilerplate. Otherwise everything is heuristic: reserved addresses, example domains, the
+reporter's own domains, reference sites and whatever follows a signature or footer separator
+are never offenders. Attachments in text form are read too.
 """
 
 from __future__ import annotations
+
+import re
 
 from pipeline.models import Report
 from pipeline.parsing.context import Context, bounded
 from pipeline.parsing.dates import to_utc
 from pipeline.parsing.limits import MAX_EVIDENCE_CHARS
+from pipeline.parsing.notice_fields import read_declared
 
 FORMAT = "freetext"
+#: Where a signature or footer starts: the RFC 3676 §4.3 signature separator ``-- `` (also
+#: without its trailing space, as clients strip it) or a rule of underscores, which mailing
+#: lists and notice templates put above their footer. Links below it are the sender's own.
+FOOTER = re.compile(r"^(?:-- ?|_{10,})$", re.MULTILINE)
+
+
+def without_footer(text: str) -> str:
+    """``text`` up to its signature or footer separator (all of it when there is none)."""
+    match = FOOTER.search(text)
+    return text if match is None else text[: match.start()]
 
 
 def parse(ctx: Context) -> Report:
     offenders = ctx.offender_set()
-    text = ctx.raw_texts(0)
-    offenders.scan_text(
-        ctx.subject() + "\n" + text,
-        ip_role="source",
-        url_role="reported",
-        email_role="sender",
-        hosts=True,
-    )
-    attachments = "\n".join(p.text for p in ctx.parts_of(0) if p.text is not None and p.filename)
+    parts = [p for p in ctx.parts_of(0) if p.text is not None]
+    text = "\n".join(p.text for p in parts if p.text is not None)
+    attachments = "\n".join(p.text for p in parts if p.text is not None and p.filename)
     warnings = list(ctx.tree.warnings)
+    declared = read_declared(ctx.texts(0) + "\n" + attachments, offenders)
+    if not declared:
+        offenders.scan_text(
+            ctx.subject() + "\n" + "\n".join(without_footer(p.text or "") for p in parts),
+            ip_role="source",
+            url_role="reported",
+            email_role="sender",
+            hosts=True,
+        )
     if not text.strip():
         warnings.append("report has no readable text")
     fields = {"reporter_domain": ctx.reporter_domain} if ctx.reporter_domain else {}
+    if declared:
+        fields["declared_fields"] = str(declared)
     return Report(
         format=FORMAT,
         subject=ctx.subject(),

@@ -31,7 +31,8 @@ RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org", "loca
 #: because notices link to it as boilerplate: standards bodies and format specs (RFCs, X-ARF,
 #: ACNS, M3AAWG); blocklists and reputation/lookup services (delisting and "more info" pages,
 #: including Unspam, which runs Project Honey Pot); regional internet registries (whois
-#: look-ups); CERT/CSIRT coordination sites. A spamvertised or phishing domain is never here.
+#: look-ups); CERT/CSIRT coordination sites; antivirus vendors whose "checked for viruses"
+#: footer links the sending client appends. A spamvertised or phishing domain is never here.
 REFERENCE_DOMAINS = frozenset(
     {
         # standards bodies and report-format specifications
@@ -45,6 +46,8 @@ REFERENCE_DOMAINS = frozenset(
         "dnsbl.info", "spamassassin.apache.org",
         # regional internet registries (whois look-ups)
         "ripe.net", "arin.net", "apnic.net", "lacnic.net", "afrinic.net", "icann.org",
+        # antivirus footers that the sender's mail client appends ("checked for viruses by")
+        "avast.com", "avg.com",
         # CERT / CSIRT coordination
         "cert.org", "first.org", "cisa.gov", "us-cert.gov", "cert.at", "ncsc.nl", "jpcert.or.jp",
     }
@@ -170,8 +173,8 @@ class OffenderSet:
         return (
             base is None
             or base in self.ignored_domains
-            or base in REFERENCE_DOMAINS
-            or base in RESOURCE_DOMAINS
+            or _under(host, REFERENCE_DOMAINS)
+            or _under(host, RESOURCE_DOMAINS)
         )
 
     def own_domain(self, host: str) -> bool:
@@ -229,7 +232,7 @@ class OffenderSet:
         ip = parse_ip(host)
         if ip is not None:
             if declared or not is_reserved_ip(ip):
-                self._put(Offender(OffenderKind.URL, value, role))
+                self._put(Offender(OffenderKind.URL, value, role, is_reserved_ip(ip)))
                 self._put(Offender(OffenderKind.IP, ip.compressed, "hosting", is_reserved_ip(ip)))
             return
         if not declared and (self._ignored_host(host) or SHORTENER_INFO.match(value)):
@@ -276,6 +279,12 @@ class OffenderSet:
 
     def result(self) -> tuple[Offender, ...]:
         return tuple(self._seen.values())
+
+
+def _under(host: str, domains: frozenset[str]) -> bool:
+    """Whether ``host`` is one of ``domains`` or below one (PSL private suffixes included)."""
+    labels = host.lower().rstrip(".").split(".")
+    return any(".".join(labels[i:]) in domains for i in range(len(labels) - 1))
 
 
 def _ips(text: str) -> Iterable[IpAddress]:

@@ -34,6 +34,11 @@ IP_COLUMNS = frozenset(
     }
 )
 URL_COLUMNS = frozenset({"url", "uri", "http_url", "infected_url"})
+#: Columns that describe what was seen (Shadowserver: infection/tag, protocol, port, asn):
+#: not offenders, but what routing and the classifier read, kept in ``Report.fields``.
+DETAIL_COLUMNS = ("infection", "tag", "type", "protocol", "port", "asn")
+#: Distinct values kept per detail column: a summary, not a copy of the table.
+MAX_DETAIL_VALUES = 8
 DELIMITERS = (",", ";", "\t", "|")
 _TABLE_NAME = re.compile(r"\.(?:csv|tsv)(?:\.zip|\.gz)?$", re.IGNORECASE)
 
@@ -78,8 +83,13 @@ def looks_like(ctx: Context) -> bool:
     return bool(tables(ctx)) or body_table(ctx.texts(0, limit=2)[:65536]) is not None
 
 
-def read_rows(text: str, offenders: OffenderSet, warnings: list[str]) -> int:
-    """Add the offenders of one table; returns the number of rows read."""
+def read_rows(
+    text: str,
+    offenders: OffenderSet,
+    warnings: list[str],
+    details: dict[str, dict[str, None]] | None = None,
+) -> int:
+    """Add the offenders of one table (and its detail columns' values); returns rows read."""
     lines = text.lstrip("\ufeff").splitlines()
     header = _header(lines[0]) if lines else None
     if header is None:
@@ -88,6 +98,8 @@ def read_rows(text: str, offenders: OffenderSet, warnings: list[str]) -> int:
     delimiter, columns = header
     ip_at = [i for i, c in enumerate(columns) if c in IP_COLUMNS]
     url_at = [i for i, c in enumerate(columns) if c in URL_COLUMNS]
+    detail_at = [(i, c) for i, c in enumerate(columns) if c in DETAIL_COLUMNS]
+    details = {} if details is None else details
     rows = 0
     reader = csv.reader(io.StringIO("\n".join(lines[1:])), delimiter=delimiter)
     while rows < MAX_TABLE_ROWS:
@@ -106,6 +118,10 @@ def read_rows(text: str, offenders: OffenderSet, warnings: list[str]) -> int:
         for i in url_at:
             if i < len(row) and "://" in row[i]:
                 offenders.url(row[i].strip(), "hosting")
+        for i, name in detail_at:
+            seen = details.setdefault(name, {})
+            if i < len(row) and row[i].strip() and len(seen) < MAX_DETAIL_VALUES:
+                seen[row[i].strip()[:64]] = None
     if rows >= MAX_TABLE_ROWS:
         warnings.append(f"table longer than {MAX_TABLE_ROWS} rows: rest ignored")
     return rows
@@ -118,8 +134,10 @@ def parse(ctx: Context) -> Report:
     if not found:
         inline = body_table(ctx.texts(0, limit=2))
         found = [("body", inline)] if inline else []
-    rows = sum(read_rows(text, offenders, warnings) for _, text in found)
+    details: dict[str, dict[str, None]] = {}
+    rows = sum(read_rows(text, offenders, warnings, details) for _, text in found)
     fields = {"table": found[0][0] if found else "", "rows": str(rows)}
+    fields.update({name: ",".join(values) for name, values in details.items() if values})
     if ctx.reporter_domain:
         fields["reporter_domain"] = ctx.reporter_domain
     return Report(

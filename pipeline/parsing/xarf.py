@@ -217,8 +217,12 @@ def _describe(obj: dict[str, Any]) -> str:
     return bounded("\n".join(lines), MAX_BODY_CHARS)
 
 
-def find_report_part(ctx: Context) -> tuple[str, str] | None:
-    """The X-ARF report part of a mail: ``("yaml", text)`` or ``("json", text)``."""
+def find_report_parts(ctx: Context) -> list[tuple[str, str]]:
+    """Every X-ARF report part of a mail, in order: ``("yaml", text)`` or ``("json", text)``.
+
+    Some reporters (WebIron) attach one report part per incident to the same mail.
+    """
+    found = []
     for part in ctx.tree.parts:
         if part.text is None or part.message_index != 0:
             continue
@@ -226,19 +230,44 @@ def find_report_part(ctx: Context) -> tuple[str, str] | None:
         if part.content_type == "application/json" or (
             text.startswith("{") and ("xarf_version" in text or '"ReporterInfo"' in text)
         ):
-            return "json", part.text
+            found.append(("json", part.text))
+            continue
         head = text[:4096].lower()
         if "report-type:" in head and (text.startswith("---") or "\nsource:" in head):
-            return "yaml", part.text
-    return None
+            found.append(("yaml", part.text))
+    return found
+
+
+def find_report_part(ctx: Context) -> tuple[str, str] | None:
+    """The first X-ARF report part of a mail, if it has one."""
+    found = find_report_parts(ctx)
+    return found[0] if found else None
 
 
 def parse_mail(ctx: Context) -> Report:
-    """An X-ARF mail: the report part decides; the mail's first text part is the body."""
-    found = find_report_part(ctx)
-    if found is None:
+    """An X-ARF mail: the first report part decides, every report part adds its offenders."""
+    found = find_report_parts(ctx)
+    if not found:
         raise FormatError("X-ARF mail without a report part")
-    kind, text = found
+    reports = [_parse_part(ctx, kind, text) for kind, text in found]
+    first = reports[0]
+    merged = {(o.kind, o.value): o for r in reversed(reports) for o in r.offenders}
+    order = dict.fromkeys((o.kind, o.value) for r in reports for o in r.offenders)
+    return Report(
+        format=first.format,
+        subject=first.subject,
+        reporter=first.reporter,
+        offenders=tuple(merged[key] for key in order),
+        body=first.body,
+        evidence=first.evidence,
+        fields={**first.fields, "report_parts": str(len(reports))},
+        declared_category=first.declared_category,
+        date=first.date,
+        warnings=tuple(dict.fromkeys(w for r in reports for w in r.warnings)),
+    )
+
+
+def _parse_part(ctx: Context, kind: str, text: str) -> Report:
     if kind == "json":
         report = parse_json(text.encode("utf-8"), reporter=ctx.reporter)
         return Report(
@@ -271,7 +300,8 @@ def _yaml_fields(text: str) -> tuple[dict[str, str], list[str]]:
 def _from_yaml(ctx: Context, text: str) -> Report:
     values, warnings = _yaml_fields(text)
     category, kind = values.get("category", ""), values.get("report-type", "")
-    offenders = ctx.offender_set()
+    own = registrable_domain(values.get("reported-from", "").rsplit("@", 1)[-1])
+    offenders = ctx.offender_set(own)
     source = values.get("source", "")
     if not source:
         warnings.append("X-ARF report declares no Source")
@@ -279,6 +309,8 @@ def _from_yaml(ctx: Context, text: str) -> Report:
     for member in ("download-link", "url", "source-url"):
         if values.get(member):
             offenders.declared_url(values[member], "malware" if "malware" in kind else "hosting")
+    if values.get("domain"):
+        offenders.declared_domain(values["domain"], "source")
     fields = {
         "xarf_version": values.get("version", "0.1"),
         "xarf_category": category,

@@ -13,14 +13,25 @@ import asyncio
 import logging
 import queue
 import threading
+from collections import defaultdict
 from concurrent.futures import Future
+from dataclasses import dataclass
 
 from pipeline.models import Channel, Envelope, IntakeRecord
 from pipeline.store.intake import Delivery, IntakeStore
 
 log = logging.getLogger(__name__)
 
-_Job = tuple[Delivery, "Future[tuple[IntakeRecord, bool]]"]
+Stored = tuple[IntakeRecord, bool]
+_Outcome = tuple["asyncio.Future[Stored]", Stored | None, BaseException | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    delivery: Delivery
+    #: An asyncio future on ``loop`` (sessions) or a concurrent future (``loop`` is None).
+    future: asyncio.Future[Stored] | Future[Stored]
+    loop: asyncio.AbstractEventLoop | None
 
 
 class WriterClosed(RuntimeError):
@@ -38,21 +49,23 @@ class IntakeWriter:
         self._thread = threading.Thread(target=self._run, name="intake-writer", daemon=True)
         self._thread.start()
 
-    async def submit(
-        self, raw: bytes, channel: Channel, envelope: Envelope
-    ) -> tuple[IntakeRecord, bool]:
+    async def submit(self, raw: bytes, channel: Channel, envelope: Envelope) -> Stored:
         """Store ``raw`` durably; returns once its transaction has committed (or raises)."""
-        return await asyncio.wrap_future(self.submit_nowait(raw, channel, envelope))
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Stored] = loop.create_future()
+        self._put(_Job(Delivery(raw, channel, envelope), future, loop))
+        return await future
 
-    def submit_nowait(
-        self, raw: bytes, channel: Channel, envelope: Envelope
-    ) -> Future[tuple[IntakeRecord, bool]]:
-        """Queue ``raw`` for the next group commit; the future resolves after that commit."""
+    def submit_nowait(self, raw: bytes, channel: Channel, envelope: Envelope) -> Future[Stored]:
+        """Queue ``raw`` from any thread; the future resolves after its commit."""
+        future: Future[Stored] = Future()
+        self._put(_Job(Delivery(raw, channel, envelope), future, None))
+        return future
+
+    def _put(self, job: _Job) -> None:
         if self._closed:
             raise WriterClosed("intake writer is closed")
-        future: Future[tuple[IntakeRecord, bool]] = Future()
-        self._queue.put((Delivery(raw, channel, envelope), future))
-        return future
+        self._queue.put(job)
 
     def close(self, timeout: float | None = None) -> None:
         """Commit everything already queued, then stop the thread."""
@@ -80,20 +93,47 @@ class IntakeWriter:
             self._commit(batch)
 
     def _commit(self, batch: list[_Job]) -> None:
+        results: list[Stored] | None = None
+        error: BaseException | None = None
         try:
-            results = self._store.add_many([delivery for delivery, _ in batch])
+            results = self._store.add_many([job.delivery for job in batch])
         except Exception as exc:
             # Every message of the failed transaction is unstored: each session answers 451
             # and its sender retries; nothing was acknowledged.
+            error = exc
             log.error(
                 "intake commit failed",
-                extra={"fields": {"event": "intake_commit_failed", "batch": len(batch),
-                                  "error": f"{type(exc).__name__}: {exc}"}},
+                extra={
+                    "fields": {
+                        "event": "intake_commit_failed",
+                        "batch": len(batch),
+                        "error": f"{type(exc).__name__}: {exc}",
+                    }
+                },
             )
-            for _, future in batch:
-                if future.set_running_or_notify_cancel():
-                    future.set_exception(exc)
-            return
-        for (_, future), result in zip(batch, results, strict=True):
-            if future.set_running_or_notify_cancel():
-                future.set_result(result)
+        by_loop: defaultdict[asyncio.AbstractEventLoop, list[_Outcome]] = defaultdict(list)
+        for n, job in enumerate(batch):
+            result = results[n] if results is not None else None
+            if isinstance(job.future, asyncio.Future) and job.loop is not None:
+                by_loop[job.loop].append((job.future, result, error))
+            elif isinstance(job.future, Future) and job.future.set_running_or_notify_cancel():
+                if result is not None:
+                    job.future.set_result(result)
+                else:
+                    job.future.set_exception(error or RuntimeError("intake commit failed"))
+        for loop, outcomes in by_loop.items():
+            # One wake-up of the event loop per batch, not one per message.
+            try:
+                loop.call_soon_threadsafe(_settle, outcomes)
+            except RuntimeError:  # the loop closed meanwhile: nobody is waiting any more
+                continue
+
+
+def _settle(outcomes: list[_Outcome]) -> None:
+    for future, result, error in outcomes:
+        if future.done():  # the session went away while its message was being committed
+            continue
+        if result is not None:
+            future.set_result(result)
+        else:
+            future.set_exception(error or RuntimeError("intake commit failed"))

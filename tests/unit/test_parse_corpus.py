@@ -6,11 +6,13 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from pipeline.models import Report
 from pipeline.parsing import ParseFailure, parse_message
+from pipeline.parsing.psl import registrable_domain
 
 DATA = Path(__file__).parent.parent / "data"
 CORPUS = DATA / "corpus"
@@ -50,11 +52,40 @@ def test_message_sample_matches_expectation(relative: str) -> None:
     if "reporter" in expected:
         assert report.reporter == expected["reporter"]
     found = _offenders(report)
-    for kind, value, role, reserved in expected["include"]:
+    for kind, value, role, reserved in expected.get("include", []):
         assert (kind, value, role, reserved) in found
     values = {(kind, value) for kind, value, _, _ in found}
     for kind, value in expected.get("exclude", []):
         assert (kind, value) not in values
+
+
+FULL_SETS = sorted(k for k, v in MESSAGES.items() if "offenders" in v)
+
+
+@pytest.mark.parametrize("relative", FULL_SETS)
+def test_sample_offenders_are_exactly_the_pinned_set(relative: str) -> None:
+    """A sample yields exactly the IPs, domains and mailboxes a desk would act on, no more."""
+    expected = MESSAGES[relative]
+    found = {o for o in _offenders(_parse(relative)) if o[0] != "url"}
+    assert found == {tuple(o) for o in expected["offenders"]}
+
+
+@pytest.mark.parametrize("relative", FULL_SETS)
+def test_sample_urls_are_exactly_the_pinned_set(relative: str) -> None:
+    """A sample's URL offenders are the pinned URLs, or lie on exactly the pinned hosts."""
+    expected = MESSAGES[relative]
+    urls = [o for o in _parse(relative).offenders if o.kind.value == "url"]
+    if "urls" in expected:
+        assert {(o.value, o.role, o.reserved) for o in urls} == {tuple(u) for u in expected["urls"]}
+    else:
+        hosts = {urlsplit(o.value).hostname or "" for o in urls}
+        assert {registrable_domain(h) or h for h in hosts} == set(expected["url_hosts"])
+
+
+def test_every_notifier_and_arf_sample_pins_its_full_offender_set() -> None:
+    """Each abuseio-notifier, sisimai and mail-auth ARF sample has a full pinned set."""
+    folders = ("abuseio-notifier-samples/", "sisimai-arf/", "mail-auth-arf/")
+    assert {k for k in MESSAGES if k.startswith(folders)} == set(FULL_SETS)
 
 
 def _declared_source(doc: dict[str, Any]) -> str | None:
