@@ -16,6 +16,7 @@ import threading
 from collections import defaultdict
 from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import cast
 
 from pipeline.models import Channel, Envelope, IntakeRecord
 from pipeline.store.intake import Delivery, IntakeStore
@@ -114,13 +115,17 @@ class IntakeWriter:
         by_loop: defaultdict[asyncio.AbstractEventLoop, list[_Outcome]] = defaultdict(list)
         for n, job in enumerate(batch):
             result = results[n] if results is not None else None
-            if isinstance(job.future, asyncio.Future) and job.loop is not None:
-                by_loop[job.loop].append((job.future, result, error))
-            elif isinstance(job.future, Future) and job.future.set_running_or_notify_cancel():
+            if job.loop is not None:
+                by_loop[job.loop].append(
+                    (cast("asyncio.Future[Stored]", job.future), result, error)
+                )
+                continue
+            future = cast("Future[Stored]", job.future)
+            if future.set_running_or_notify_cancel():
                 if result is not None:
-                    job.future.set_result(result)
+                    future.set_result(result)
                 else:
-                    job.future.set_exception(error or RuntimeError("intake commit failed"))
+                    future.set_exception(error or RuntimeError("intake commit failed"))
         for loop, outcomes in by_loop.items():
             # One wake-up of the event loop per batch, not one per message.
             try:
