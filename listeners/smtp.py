@@ -88,20 +88,14 @@ class AbuseMailboxHandler:
         envelope.rcpt_options.extend(options)
         return "250 2.1.5 Recipient ok"
 
-    async def handle_DATA(
-        self, server: MailboxSMTP, session: Any, envelope: Any
-    ) -> str:
+    async def handle_DATA(self, server: MailboxSMTP, session: Any, envelope: Any) -> str:
         raw: bytes = envelope.original_content
         outcome = server.outcome
         outcome.mail_from = envelope.mail_from
         outcome.rcpt_count = len(envelope.rcpt_tos)
         outcome.size = len(raw)
         outcome.sha256 = None
-        reply = await self._store(raw, session, envelope, outcome)
-        if self._channel is Channel.LMTP:
-            # RFC 2033 §4.2: one reply per accepted recipient, in RCPT order.
-            return "\r\n".join([reply] * len(envelope.rcpt_tos))
-        return reply
+        return await self._store(raw, session, envelope, outcome)
 
     async def _store(self, raw: bytes, session: Any, envelope: Any, outcome: SessionOutcome) -> str:
         if has_bare_line_ending(raw):
@@ -118,8 +112,13 @@ class AbuseMailboxHandler:
         except Exception as exc:
             log.error(
                 "report not stored, sender told to retry",
-                extra={"fields": {"event": "smtp_store_failed", "peer": peer,
-                                  "error": f"{type(exc).__name__}: {exc}"}},
+                extra={
+                    "fields": {
+                        "event": "smtp_store_failed",
+                        "peer": peer,
+                        "error": f"{type(exc).__name__}: {exc}",
+                    }
+                },
             )
             return replies.STORE_FAILED
         _note_stored(outcome, record)
@@ -196,13 +195,17 @@ class MailboxSMTP(SMTP):
             # them back so the command loop reads them as aiosmtpd's line reader would have.
             self._reader._buffer[:0] = data.rest  # type: ignore[attr-defined]
         if data.content is None:
-            self.envelope = self._create_envelope()
-            await self.push(data.refusal or replies.TOO_BIG)
-            return
-        self.envelope.content = self.envelope.original_content = data.content
-        status = await self._call_handler_hook("DATA")
+            status = data.refusal or replies.TOO_BIG
+        else:
+            self.envelope.content = self.envelope.original_content = data.content
+            status = await self._call_handler_hook("DATA")
+        recipients = len(self.envelope.rcpt_tos)
         self.envelope = self._create_envelope()
-        await self.push(status)
+        await self.push(self.data_reply(status, recipients))
+
+    def data_reply(self, status: str, recipients: int) -> str:
+        """SMTP answers the end of data once."""
+        return status
 
     async def push(self, status: str | bytes) -> None:
         text = replies.translate(status if isinstance(status, str) else status.decode())
@@ -250,3 +253,7 @@ class MailboxSMTP(SMTP):
 
 class MailboxLMTP(MailboxSMTP, LMTP):
     """The same session speaking LMTP (RFC 2033), for delivery from Postfix or Dovecot."""
+
+    def data_reply(self, status: str, recipients: int) -> str:
+        """RFC 2033 §4.2: one reply per accepted recipient, in RCPT order."""
+        return "\r\n".join([status] * recipients)

@@ -97,9 +97,16 @@ class SmtpListener:
         self.address = (str(host), int(port))
         log.info(
             "abuse mailbox listening",
-            extra={"fields": {"event": "smtp_listening", "protocol": channel.value,
-                              "host": host, "port": port, "tls": self._tls is not None,
-                              "require_tls": cfg.require_tls}},
+            extra={
+                "fields": {
+                    "event": "smtp_listening",
+                    "protocol": channel.value,
+                    "host": host,
+                    "port": port,
+                    "tls": self._tls is not None,
+                    "require_tls": cfg.require_tls,
+                }
+            },
         )
 
     async def stop(self) -> None:
@@ -118,4 +125,3 @@ class SmtpListener:
                 await asyncio.sleep(_DRAIN_POLL)
         await self._server.wait_closed()
         self._server = None
-

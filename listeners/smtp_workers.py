@@ -40,7 +40,7 @@ def _die_with_parent() -> None:
 
 def _worker_main(config: Config, ready: Connection) -> None:
     from pipeline.logs import configure_logging
-    from pipeline.service import Service
+    from pipeline.service import Service, event_loop_factory
 
     _die_with_parent()
     configure_logging(config.log_level, config.secrets())
@@ -54,7 +54,8 @@ def _worker_main(config: Config, ready: Connection) -> None:
         await service.run(on_ready=lambda _: ready.send(True))
 
     try:
-        asyncio.run(serve())
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            runner.run(serve())
     except Exception as exc:
         ready.send(f"{type(exc).__name__}: {exc}")
         raise
@@ -87,6 +88,8 @@ class SmtpWorkerPool:
             ready = await asyncio.to_thread(receive.poll, WORKER_TIMEOUT)
             answer = receive.recv() if ready else "no answer"
             if answer is not True:
+                # The service only stops components that started: clean up our own workers.
+                await self.stop()
                 raise RuntimeError(f"smtp worker {worker.pid} did not start: {answer}")
         log.info(
             "smtp workers started",

@@ -47,8 +47,9 @@ class SmtpConfig(_Section):
     max_message_size: int = Field(default=25 * 1024 * 1024, gt=0)
     #: RFC 5321 §4.5.3.1.8: a server must accept at least 100 recipients per message.
     max_recipients: int = Field(default=100, gt=0)
-    #: Seconds a session may stay silent before it is closed.
-    idle_timeout: float = Field(default=60.0, gt=0)
+    #: Seconds a session may stay silent before it is closed; RFC 5321 §4.5.3.2.7 asks servers
+    #: to wait at least 5 minutes for the next command.
+    idle_timeout: float = Field(default=300.0, gt=0)
     #: Commands a session may send between accepted reports before it is closed with 421.
     max_commands: int = Field(default=200, gt=0)
     tls_cert: Path | None = None
@@ -114,7 +115,8 @@ class DnsblZoneConfig(_Section):
     #: Return-code names for a ``generic`` zone, e.g. ``{"127.0.0.2" = "LISTED"}``.
     codes: dict[str, str] = Field(default_factory=dict)
     #: Health probe targets; ``None`` follows ``kind`` (127.0.0.2 / 127.0.0.1 for IP lists,
-    #: dbltest.com / example.com for DBL); empty string disables that half of the probe.
+    #: dbltest.com / example.com for DBL, clean half example.com only for ZRD); empty string
+    #: disables that half of the probe.
     probe_listed: str | None = None
     probe_clean: str | None = None
 
@@ -138,7 +140,8 @@ class DnsblConfig(_Section):
     negative_ttl: int = Field(default=300, ge=0)
     cache_size: int = Field(default=100_000, ge=0)
     health_interval: float = Field(default=300.0, gt=0)
-    #: Probe every zone at start and every ``health_interval``; off, zones are assumed up.
+    #: Probe every zone in the background from start on, then every ``health_interval``; off,
+    #: zones stay ``unprobed`` and are asked as usual.
     health_checks: bool = True
     #: Seconds a zone stays unasked after it answered 127.255.255.x (refused us).
     breaker_cooldown: float = Field(default=300.0, gt=0)

@@ -78,8 +78,10 @@ class Service:
                 await self.stop()
                 raise
             self._started.append(component)
-            log.info("started", extra={"fields": {"event": "component_started",
-                                                   "component": component.name}})
+            log.info(
+                "started",
+                extra={"fields": {"event": "component_started", "component": component.name}},
+            )
 
     async def stop(self) -> None:
         while self._started:
@@ -87,8 +89,10 @@ class Service:
             try:
                 await component.stop()
             except Exception:
-                log.exception("component failed to stop cleanly",
-                              extra={"fields": {"component": component.name}})
+                log.exception(
+                    "component failed to stop cleanly",
+                    extra={"fields": {"component": component.name}},
+                )
 
     def request_stop(self) -> None:
         self._stop.set()
@@ -112,6 +116,16 @@ class Service:
             for signum in signals:
                 loop.remove_signal_handler(signum)
         log.info("stopped", extra={"fields": {"event": "service_stopped"}})
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop where installed (a faster loop for the listener), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency off Windows
+        return None
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
 
 
 def build_service(config: Config) -> Service:

@@ -105,6 +105,8 @@ def _check(args: argparse.Namespace) -> int:
 
     async def run() -> list[TargetResult]:
         async with engine:
+            # A one-shot check waits for the probe, so a zone found down says zone_down.
+            await engine.probed()
             return await engine.check_many([p for p in parsed if not isinstance(p, dict)])
 
     results = iter(asyncio.run(run()))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable
+import sys
 from typing import TYPE_CHECKING, Any
 
 from pipeline.cli.common import add_config_options, config_from_args
 
 if TYPE_CHECKING:
     from pipeline.service import Service
+
+#: Exit status when a component cannot start (port in use, address not available).
+EXIT_START_FAILED = 1
 
 
 def register(subparsers: Any) -> None:
@@ -23,13 +26,18 @@ def register(subparsers: Any) -> None:
 
 def _handler(args: argparse.Namespace) -> int:
     from pipeline.logs import configure_logging
-    from pipeline.service import build_service
+    from pipeline.service import build_service, event_loop_factory
 
     config = config_from_args(args)
     configure_logging(config.log_level, config.secrets())
     service = build_service(config)
-    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-        runner.run(service.run(on_ready=_announce))
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        try:
+            runner.run(service.run(on_ready=_announce))
+        except OSError as exc:
+            # Typically the port is taken or the address is not local: say so, no traceback.
+            print(f"abuse-pipeline run: cannot start: {exc}", file=sys.stderr)
+            return EXIT_START_FAILED
     return 0
 
 
@@ -41,12 +49,3 @@ def _announce(service: Service) -> None:
             host, port = component.address
             # Scripts and tests read this line to find an ephemeral port.
             print(f"abuse-pipeline: {component.name} listening on {host}:{port}", flush=True)
-
-
-def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop is a dependency off Windows
-        return None
-    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
-    return factory

@@ -18,6 +18,8 @@ class ZoneCounters:
     timeouts: int
     #: Zone results by error kind (``ErrorKind`` values), e.g. ``{"rate_limited": 3}``.
     errors: dict[str, int] = field(default_factory=dict)
+    #: Queries not sent because the same question was in flight; its answer was shared.
+    shared: int = 0
 
 
 class ZoneTally:
@@ -33,7 +35,7 @@ class ZoneTally:
         self.timeouts = 0
         self.errors: Counter[str] = Counter()
 
-    def snapshot(self) -> ZoneCounters:
+    def snapshot(self, *, shared: int = 0) -> ZoneCounters:
         return ZoneCounters(
             zone=self.zone,
             queries=self.queries,
@@ -41,4 +43,5 @@ class ZoneTally:
             cache_misses=self.cache_misses,
             timeouts=self.timeouts,
             errors=dict(self.errors),
+            shared=shared,
         )

@@ -5,6 +5,11 @@ zones that list its kind (IP lists for IPs, domain lists for domains) concurrent
 classes are exact and never wrong in the dangerous direction: NXDOMAIN is ``not_listed``;
 timeout, SERVFAIL, REFUSED and malformed answers are ``unknown``; a list's refusal codes are
 ``error``. Neither of the last two is ever a listing, nor ever clean.
+
+Identical queries in flight at the same moment are sent once and their answer shared
+(``flight.SingleFlight``). Health probes run in the background from ``start()`` on, so an
+unreachable resolver does not hold up the service's start; until a zone's first probe is back
+its health is ``unprobed`` and it is asked as usual.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from pipeline.clock import Clock, SystemClock
@@ -22,10 +28,17 @@ from pipeline.dnsbl import wire
 from pipeline.dnsbl.cache import AnswerCache
 from pipeline.dnsbl.codes import ZONE_REFUSALS, decode_codes
 from pipeline.dnsbl.counters import ZoneCounters, ZoneTally
+from pipeline.dnsbl.flight import SingleFlight
 from pipeline.dnsbl.health import ZoneHealth
 from pipeline.dnsbl.results import ErrorKind, TargetResult, ZoneResult, ZoneStatus
 from pipeline.dnsbl.targets import Target
-from pipeline.dnsbl.transport import Nameserver, QueryTimeout, UdpTransport, system_nameservers
+from pipeline.dnsbl.transport import (
+    RESOLV_CONF,
+    Nameserver,
+    QueryTimeout,
+    UdpTransport,
+    system_nameservers,
+)
 from pipeline.dnsbl.zones import Zone, build_zones
 
 log = logging.getLogger(__name__)
@@ -52,9 +65,14 @@ class DnsblEngine:
         nameservers: Sequence[str] | None = None,
         clock: Clock | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        resolv_conf: Path | str = RESOLV_CONF,
     ) -> None:
-        """``nameservers`` (``host:port``) overrides the configured ones (CLI ``--nameserver``)."""
+        """``nameservers`` (``host:port``) overrides the configured ones (CLI ``--nameserver``).
+
+        With neither, ``start()`` asks the system resolver named in ``resolv_conf``.
+        """
         self._config = config
+        self._resolv_conf = resolv_conf
         self._zones = build_zones(config)
         self._zones_for = {
             kind: [z for z in self._zones if z.lists == kind] for kind in ("ip", "domain")
@@ -74,13 +92,21 @@ class DnsblEngine:
         )
         self._health = {
             z.display: ZoneHealth(
-                z.display, cooldown=config.breaker_cooldown, clock=self._clock, monotonic=monotonic
+                z.display,
+                cooldown=config.breaker_cooldown,
+                clock=self._clock,
+                monotonic=monotonic,
+                probe_scheduled=config.health_checks and _has_probe(z),
             )
             for z in self._zones
         }
         self._tally = {z.display: ZoneTally(z.display) for z in self._zones}
+        self._flights: dict[str, SingleFlight[tuple[bytes, int], wire.Response | ErrorKind]] = {
+            z.display: SingleFlight() for z in self._zones
+        }
         self._transport: UdpTransport | None = None
         self._probe_task: asyncio.Task[None] | None = None
+        self._first_probe = asyncio.Event()
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -88,8 +114,11 @@ class DnsblEngine:
         return tuple(z.display for z in self._zones)
 
     async def start(self) -> None:
-        """Open the UDP socket(s), probe every zone once and start the periodic health probe."""
-        servers = self._nameservers or system_nameservers()
+        """Open the UDP socket(s) and start probing every zone in the background.
+
+        Returns without waiting for any probe: ``probed()`` waits for the first round.
+        """
+        servers = self._nameservers or system_nameservers(self._resolv_conf)
         if not servers:
             raise ConfigError("dnsbl.nameservers: none configured and no system resolver found")
         self._transport = UdpTransport(
@@ -101,11 +130,20 @@ class DnsblEngine:
         )
         await self._transport.open()
         if self._config.health_checks:
-            await self.probe_all()
             self._probe_task = asyncio.create_task(self._probe_loop(), name="dnsbl-health")
+        else:
+            self._first_probe.set()
+
+    async def probed(self) -> None:
+        """Wait until every zone's first probe is back (at once when probing is off or closed).
+
+        The CLI waits so that a down zone says ``zone_down``; the service does not wait.
+        """
+        await self._first_probe.wait()
 
     async def close(self) -> None:
         """Stop the probe task and close the sockets; pending look-ups end as ``unknown``."""
+        self._first_probe.set()
         if self._probe_task is not None:
             self._probe_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -150,8 +188,10 @@ class DnsblEngine:
         return {name: h.to_json() for name, h in self._health.items()}
 
     def counters(self) -> dict[str, ZoneCounters]:
-        """Per zone display name: queries, cache hits/misses, timeouts, errors by kind."""
-        return {name: t.snapshot() for name, t in self._tally.items()}
+        """Per zone display name: queries, shared answers, cache hits/misses, timeouts, errors."""
+        return {
+            name: t.snapshot(shared=self._flights[name].shared) for name, t in self._tally.items()
+        }
 
     async def probe_all(self) -> None:
         """Probe every zone now: its listed test point must list, its clean one must not."""
@@ -159,11 +199,12 @@ class DnsblEngine:
 
     async def _probe_loop(self) -> None:
         while True:
-            await asyncio.sleep(self._config.health_interval)
             try:
                 await self.probe_all()
             except Exception:  # a probe bug must not end probing for good
                 log.exception("dnsbl health probe failed")
+            self._first_probe.set()
+            await asyncio.sleep(self._config.health_interval)
 
     async def _probe(self, zone: Zone) -> None:
         problems = []
@@ -257,7 +298,12 @@ class DnsblEngine:
         return ZoneResult(zone.display, "listed", decoded.listings, reason)
 
     async def _ask(self, zone: Zone, qname: bytes, qtype: int) -> wire.Response | ErrorKind:
-        """One logical query; a failure comes back as its error kind."""
+        """One logical query, merged with the same one in flight; a failure is its error kind."""
+        return await self._flights[zone.display].run(
+            (qname, qtype), self._query, zone, qname, qtype
+        )
+
+    async def _query(self, zone: Zone, qname: bytes, qtype: int) -> wire.Response | ErrorKind:
         transport = self._transport
         if transport is None:
             raise RuntimeError("DnsblEngine.start() was not awaited")
@@ -284,3 +330,7 @@ class DnsblEngine:
         reason = " | ".join(t for t in texts if t)
         cleaned = "".join(c if c.isprintable() else " " for c in reason)
         return cleaned[:MAX_REASON] or None
+
+
+def _has_probe(zone: Zone) -> bool:
+    return zone.probe_listed is not None or zone.probe_clean is not None

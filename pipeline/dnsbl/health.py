@@ -5,6 +5,10 @@ every further query would get the same answer, and keep the flood going. The bre
 the first such answer, logs one ERROR for operators and raises the ``alert`` flag that
 ``/healthz`` shows; until ``cooldown`` has passed the zone is not asked (results carry the
 refusal's error kind), then one trial query is let through and a good answer closes it.
+
+Until its first probe has completed a zone is ``unprobed``: neither up nor down, and asked as
+usual (a timeout is still ``unknown``). A zone with no probe (probing off, or no test point
+for its kind) stays ``unprobed`` and says so, so that nobody reads "not up" as "down".
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pipeline.clock import Clock
 from pipeline.dnsbl.results import ErrorKind
 
 log = logging.getLogger(__name__)
+
+HealthState = Literal["up", "down", "unprobed"]
 
 
 class ZoneHealth:
@@ -31,8 +37,11 @@ class ZoneHealth:
         cooldown: float,
         clock: Clock,
         monotonic: Callable[[], float] = time.monotonic,
+        probe_scheduled: bool = True,
     ) -> None:
         self.zone = zone
+        #: Whether a probe will ever run for this zone (probing on and the zone has test points).
+        self.probe_scheduled = probe_scheduled
         self._cooldown = cooldown
         self._clock = clock
         self._monotonic = monotonic
@@ -44,6 +53,13 @@ class ZoneHealth:
         self.breaker_since: datetime | None = None
         self._breaker_opened = 0.0
         self.trips = 0
+
+    @property
+    def state(self) -> HealthState:
+        """``up``/``down`` from the last probe; ``unprobed`` before the first one (or with none)."""
+        if self.up is None:
+            return "unprobed"
+        return "up" if self.up else "down"
 
     @property
     def breaker_kind(self) -> ErrorKind | None:
@@ -114,6 +130,8 @@ class ZoneHealth:
     def to_json(self) -> dict[str, Any]:
         return {
             "up": self.up,
+            "state": self.state,
+            "probe_scheduled": self.probe_scheduled,
             "last_probe": None if self.last_probe is None else self.last_probe.isoformat(),
             "probe_error": self.probe_error,
             "breaker": {

@@ -8,7 +8,8 @@ reply cannot complete the wrong look-up. Ids are random (RFC 5452 §9.2).
 Throughput comes from doing little per query: a readable socket is drained of every queued
 answer in one wake-up (asyncio's datagram transport reads one per wake-up), and since every
 attempt has the same timeout, deadlines expire in send order from one FIFO with a single timer
-instead of a timer per query. A timed-out attempt is retried with a fresh id on the next socket.
+instead of a timer per query. A timed-out attempt is retried with a fresh id on the next socket
+(the next server's, when several are configured).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import dns.resolver
 
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 
 #: RFC 1035 §4.2.1 / RFC 6335: DNS listens on port 53.
 DNS_PORT = 53
+#: Where the system resolver's nameservers are listed (resolv.conf(5)).
+RESOLV_CONF = "/etc/resolv.conf"
 #: RFC 1035 §4.1.1: the query id is 16 bits.
 ID_SPACE = 1 << 16
 #: Random ids are drawn from the OS in blocks: one getrandom call per this many ids.
@@ -68,10 +72,13 @@ class Nameserver:
         return cls(host=host, port=int(port))
 
 
-def system_nameservers() -> tuple[Nameserver, ...]:
-    """The system resolver's servers (resolv.conf), read by dnspython: the fallback."""
+def system_nameservers(resolv_conf: Path | str = RESOLV_CONF) -> tuple[Nameserver, ...]:
+    """The system resolver's servers (``nameserver`` lines of resolv.conf, port 53): the fallback.
+
+    Empty when the file is missing, unreadable or names no server.
+    """
     try:
-        resolver = dns.resolver.Resolver(configure=True)
+        resolver = dns.resolver.Resolver(filename=str(resolv_conf), configure=True)
     except dns.resolver.NoResolverConfiguration:
         return ()
     return tuple(Nameserver(str(ns), resolver.port) for ns in resolver.nameservers)
@@ -198,8 +205,10 @@ class UdpTransport:
 
     async def open(self) -> None:
         loop = asyncio.get_running_loop()
-        for server in self._servers:
-            for _ in range(self._sockets_per_server):
+        # Servers alternate in the rotation, so a retry goes to another server when there is
+        # one, whatever the number of sockets per server.
+        for _ in range(self._sockets_per_server):
+            for server in self._servers:
                 self._sockets.append(_Socket(server, loop))
 
     async def close(self) -> None:

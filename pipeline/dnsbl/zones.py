@@ -25,10 +25,14 @@ _DEFAULT_LISTS: Mapping[str, TargetKind] = {
     "generic": "ip",
 }
 # Spamhaus's documented test points: 127.0.0.2 is on every IP list, 127.0.0.1 on none;
-# dbltest.com is on DBL. example.com (RFC 2606) is on no domain list.
-_DEFAULT_PROBES: Mapping[str, tuple[str, str]] = {
+# dbltest.com is on DBL. example.com (RFC 2606) is on no domain list: ZRD lists domains first
+# seen in the last 24 hours and example.com has existed since 1992. Spamhaus documents no ZRD
+# test point that must answer, so ZRD's probe has its clean half only: it proves the zone
+# answers and does not refuse us, not that it lists (set probe_listed if you know one).
+_DEFAULT_PROBES: Mapping[str, tuple[str | None, str | None]] = {
     "ip": ("127.0.0.2", "127.0.0.1"),
     "dbl": ("dbltest.com", "example.com"),
+    "zrd": (None, "example.com"),
 }
 
 

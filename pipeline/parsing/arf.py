@@ -13,7 +13,7 @@ from email.utils import getaddresses
 from pipeline.models import Report
 from pipeline.parsing.context import Context, add_origin, evidence_of, field_lines
 from pipeline.parsing.dates import to_utc
-from pipeline.parsing.mime import header_text
+from pipeline.parsing.mime import header_text, header_values
 from pipeline.parsing.offenders import OffenderSet
 from pipeline.parsing.psl import registrable_domain
 
@@ -118,20 +118,31 @@ def _declared_senders(
     """Reported-Domain and Original-Mail-From as ``sender`` offenders; warnings for the rest.
 
     Neither the complaining recipient's domain (some feedback loops put it in
-    Reported-Domain) nor the feedback loop operator's own domain is ever the abuser.
+    Reported-Domain) nor the feedback loop operator's own domain (a sending service reporting
+    complaints about its own bounce addresses) is ever the abuser.
     """
     warnings = []
     victims = _recipient_domains(values.get("original-rcpt-to", []), original)
     for value in values.get("reported-domain", []):
         if registrable_domain(value.strip().lower()) in victims:
             continue
-        if not offenders.declared_domain(value, "sender") and offenders.own_domain(value):
+        if offenders.own_domain(value.strip().lower()):
             warnings.append(f"Reported-Domain {value[:60]!r} is the reporter's own: ignored")
-    for value in values.get("original-mail-from", []):
-        if not offenders.declared_email(value, "sender") and offenders.own_domain(
-            value.rsplit("@", 1)[-1].strip(" <>")
-        ):
-            warnings.append(f"Original-Mail-From {value[:60]!r} is the reporter's own: ignored")
+        else:
+            offenders.declared_domain(value, "sender")
+    senders = values.get("original-mail-from", [])
+    label = "Original-Mail-From"
+    if not senders and original is not None:
+        label = "Return-Path"
+        # RFC 5965 §3.2: Original-Mail-From is optional; the envelope sender is then the
+        # Return-Path the reporter's receiving MTA recorded on the attached original.
+        # A relay of the reporter's may have added its own (bounce) Return-Path above it.
+        senders = header_values(original, "Return-Path")
+    for value in senders:
+        if offenders.own_domain(value.rsplit("@", 1)[-1].strip(" <>").lower()):
+            warnings.append(f"{label} {value[:60]!r} is the reporter's own: ignored")
+        else:
+            offenders.declared_email(value, "sender")
     return warnings
 
 

@@ -17,8 +17,9 @@ from pipeline.parsing.received import origin_hop
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _DKIM_DOMAIN = re.compile(r"(?:^|;)\s*d\s*=\s*([A-Za-z0-9.-]+)")
 _BY_HOST = re.compile(r"\bby\s+([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,63})\b", re.IGNORECASE)
-#: Header fields naming the reporter's own mail system (RFC 5322 §3.6.2, §3.6.4; RFC 6376
-#: §3.5 ``d=``): links and addresses under these domains are the reporter's, not the abuser's.
+#: Header fields naming the reporter's own mail system (RFC 5322 §3.6.2 originator fields,
+#: §3.6.7 Return-Path; with Message-ID §3.6.4 and DKIM ``d=``, RFC 6376 §3.5): links and
+#: addresses under these domains are the reporter's, not the abuser's.
 OWN_ADDRESS_FIELDS = ("From", "Sender", "Reply-To", "Return-Path")
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,63})\s*:\s*(.*)$")
 

@@ -1,10 +1,12 @@
 """Complaints written by people: whatever IPs, URLs, hosts and mailboxes the text names.
 
-A notice that declares its offenders in field lines (``IP:``, ``Offending/Source IP:``,
-``URL:``; see ``notice_fields``) is read for those only: its prose is the reporter's own
-boilerplate. Otherwise everything is heuristic: reserved addresses, example domains, the
-reporter's own domains, reference sites and whatever follows a signature or footer separator
-are never offenders. Attachments in text form are read too.
+Field lines that declare offenders (``IP:``, ``Offending/Source IP:``, ``URL:``; see
+``notice_fields``) are read as declared. An automated notice (RFC 3834 ``Auto-Submitted``)
+that declares its offenders so is read for those only: its prose is the reporter's own
+boilerplate. A person's complaint is scanned besides, and everything found there is
+heuristic: reserved addresses, example domains, the reporter's own domains, reference sites
+and whatever follows a signature or footer separator are never offenders. Attachments in text
+form are read too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pipeline.models import Report
 from pipeline.parsing.context import Context, bounded
 from pipeline.parsing.dates import to_utc
 from pipeline.parsing.limits import MAX_EVIDENCE_CHARS
+from pipeline.parsing.mime import header_text
 from pipeline.parsing.notice_fields import read_declared
 
 FORMAT = "freetext"
@@ -30,6 +33,12 @@ def without_footer(text: str) -> str:
     return text if match is None else text[: match.start()]
 
 
+def is_automated(ctx: Context) -> bool:
+    """RFC 3834 §5: ``Auto-Submitted`` with any value but ``no`` marks a machine's message."""
+    value = header_text(ctx.root, "Auto-Submitted").strip().lower()
+    return bool(value) and not value.startswith("no")
+
+
 def parse(ctx: Context) -> Report:
     offenders = ctx.offender_set()
     parts = [p for p in ctx.parts_of(0) if p.text is not None]
@@ -37,7 +46,7 @@ def parse(ctx: Context) -> Report:
     attachments = "\n".join(p.text for p in parts if p.text is not None and p.filename)
     warnings = list(ctx.tree.warnings)
     declared = read_declared(ctx.texts(0) + "\n" + attachments, offenders)
-    if not declared:
+    if not (declared and is_automated(ctx)):
         offenders.scan_text(
             ctx.subject() + "\n" + "\n".join(without_footer(p.text or "") for p in parts),
             ip_role="source",

@@ -36,27 +36,73 @@ RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org", "loca
 REFERENCE_DOMAINS = frozenset(
     {
         # standards bodies and report-format specifications
-        "ietf.org", "rfc-editor.org", "w3.org", "iana.org", "x-arf.org", "xarf.org", "acns.net",
-        "m3aawg.org", "maawg.org", "mipassoc.org",
+        "ietf.org",
+        "rfc-editor.org",
+        "w3.org",
+        "iana.org",
+        "x-arf.org",
+        "xarf.org",
+        "acns.net",
+        "m3aawg.org",
+        "maawg.org",
+        "mipassoc.org",
         # blocklists, reputation and look-up services
-        "spamhaus.org", "spamcop.net", "abuseat.org", "sorbs.net", "barracudacentral.org",
-        "uceprotect.net", "surbl.org", "uribl.com", "projecthoneypot.org", "unspam.com",
-        "abuseipdb.com", "mxtoolbox.com", "virustotal.com", "abuse.ch", "phishtank.com",
-        "senderscore.org", "senderbase.org", "talosintelligence.com", "stopforumspam.com",
-        "dnsbl.info", "spamassassin.apache.org",
+        "spamhaus.org",
+        "spamcop.net",
+        "abuseat.org",
+        "sorbs.net",
+        "barracudacentral.org",
+        "uceprotect.net",
+        "surbl.org",
+        "uribl.com",
+        "projecthoneypot.org",
+        "unspam.com",
+        "abuseipdb.com",
+        "mxtoolbox.com",
+        "virustotal.com",
+        "abuse.ch",
+        "phishtank.com",
+        "senderscore.org",
+        "senderbase.org",
+        "talosintelligence.com",
+        "stopforumspam.com",
+        "dnsbl.info",
+        "spamassassin.apache.org",
         # regional internet registries (whois look-ups)
-        "ripe.net", "arin.net", "apnic.net", "lacnic.net", "afrinic.net", "icann.org",
+        "ripe.net",
+        "arin.net",
+        "apnic.net",
+        "lacnic.net",
+        "afrinic.net",
+        "icann.org",
         # antivirus footers that the sender's mail client appends ("checked for viruses by")
-        "avast.com", "avg.com",
+        "avast.com",
+        "avg.com",
         # CERT / CSIRT coordination
-        "cert.org", "first.org", "cisa.gov", "us-cert.gov", "cert.at", "ncsc.nl", "jpcert.or.jp",
+        "cert.org",
+        "first.org",
+        "cisa.gov",
+        "us-cert.gov",
+        "cert.at",
+        "ncsc.nl",
+        "jpcert.or.jp",
     }
 )
 #: Shared platforms hosting many unrelated users: a URL on them names the abusive page (kept),
 #: but the platform's registrable domain is not the abuser and is never a domain offender.
 PLATFORM_DOMAINS = frozenset(
-    {"google.com", "youtube.com", "facebook.com", "twitter.com", "x.com", "linkedin.com",
-     "instagram.com", "prezi.com", "github.com", "blogspot.com", "wordpress.com"}
+    {
+        "google.com",
+        "youtube.com",
+        "facebook.com",
+        "twitter.com",
+        "x.com",
+        "linkedin.com",
+        "instagram.com",
+        "prezi.com",
+        "github.com",
+        "wordpress.com",
+    }
 )
 #: Page resources (web fonts, script CDNs) that HTML mail loads: neither URL nor domain is
 #: what the mail advertises.
@@ -190,9 +236,9 @@ class OffenderSet:
         return True
 
     def declared_domain(self, value: str, role: str) -> bool:
-        """Add a declared domain; ``False`` when it is no domain, reserved or the reporter's own."""
+        """Add a declared domain; ``False`` when it is no domain name or a reserved one."""
         host = value.strip().strip(".<>").lower()
-        if _HOST.fullmatch(host) and not is_reserved_domain(host) and not self.own_domain(host):
+        if _HOST.fullmatch(host) and not is_reserved_domain(host):
             self._put(Offender(OffenderKind.DOMAIN, host, role))
             return True
         return False
@@ -201,12 +247,9 @@ class OffenderSet:
         self.url(refang(value.strip()), role, declared=True)
 
     def declared_email(self, value: str, role: str) -> bool:
-        """Add a declared mailbox; ``False`` when invalid, reserved or the reporter's own."""
+        """Add a declared mailbox; ``False`` when it is invalid or on a reserved domain."""
         address = valid_email(value)
-        if address is None:
-            return False
-        host = address.rsplit("@", 1)[1]
-        if is_reserved_domain(host) or self.own_domain(host):
+        if address is None or is_reserved_domain(address.rsplit("@", 1)[1]):
             return False
         self._put(Offender(OffenderKind.EMAIL, address, role))
         return True

@@ -2,8 +2,9 @@
 
 Each ``url_info`` declares a URL on the recipient's network flagged by Safe Browsing (role
 ``flagged``: the alert does not say in words what each ``list type`` means, so the classifier,
-not this parser, names the category) and, when given, the address hosting it. The XML is read with bounded regular expressions, never
-an XML parser (no entity expansion, whatever the sender put in it).
+not this parser, names the category) and, when given, the address hosting it. The XML is
+read with bounded regular expressions, never an XML parser (no entity expansion, whatever the
+sender put in it).
 """
 
 from __future__ import annotations

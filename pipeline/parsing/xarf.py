@@ -309,8 +309,11 @@ def _from_yaml(ctx: Context, text: str) -> Report:
     for member in ("download-link", "url", "source-url"):
         if values.get(member):
             offenders.declared_url(values[member], "malware" if "malware" in kind else "hosting")
-    if values.get("domain"):
-        offenders.declared_domain(values["domain"], "source")
+    domain = values.get("domain", "")
+    if domain and offenders.own_domain(domain):
+        warnings.append(f"X-ARF Domain {domain[:60]!r} is the reporter's own: ignored")
+    elif domain:
+        offenders.declared_domain(domain, "source")
     fields = {
         "xarf_version": values.get("version", "0.1"),
         "xarf_category": category,

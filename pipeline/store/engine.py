@@ -33,6 +33,9 @@ from pipeline.config import Config
 #: File name of the embedded database under ``config.data_dir``.
 SQLITE_FILE = "abuse.db"
 
+#: Execution option choosing how a SQLite transaction begins (see ``read_only``).
+BEGIN_MODE = "sqlite_begin_mode"
+
 #: One step of a component's schema: SQL text (one statement) or a function given the connection.
 Migration = str | Callable[[Connection], None]
 
@@ -83,9 +86,16 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        # IMMEDIATE takes the write lock up front, so a busy database fails fast at BEGIN
-        # (after busy_timeout) instead of deadlocking on a read-to-write upgrade.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # IMMEDIATE takes the write lock up front, so a busy database waits at BEGIN (up to
+        # busy_timeout) instead of failing on a read-to-write upgrade; engines from
+        # ``read_only`` begin DEFERRED, which in WAL mode never waits for a writer.
+        mode = conn.get_execution_options().get(BEGIN_MODE, "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine (same pool) for reads: on SQLite they do not take the write lock."""
+    return engine.execution_options(**{BEGIN_MODE: "DEFERRED"})
 
 
 def apply_migrations(engine: Engine, component: str, migrations: Sequence[Migration]) -> int:

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 
 from pipeline.clock import Clock, SystemClock
 from pipeline.models import Channel, Envelope, IntakeRecord, IntakeState
-from pipeline.store.engine import Migration, apply_migrations
+from pipeline.store.engine import Migration, apply_migrations, read_only
 
 COMPONENT = "intake"
 
@@ -118,6 +118,7 @@ class SqlIntakeStore:
 
     def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
         self._engine = engine
+        self._reader = read_only(engine)
         self._clock = clock or SystemClock()
         apply_migrations(engine, COMPONENT, MIGRATIONS)
 
@@ -174,7 +175,7 @@ class SqlIntakeStore:
         }
 
     def get(self, intake_id: int) -> IntakeRecord:
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             row = conn.execute(
                 select(*_RECORD_COLUMNS).where(intake_table.c.id == intake_id)
             ).first()
@@ -183,7 +184,7 @@ class SqlIntakeStore:
         return _record(row)
 
     def raw(self, intake_id: int) -> bytes:
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             found = conn.execute(
                 select(intake_table.c.raw).where(intake_table.c.id == intake_id)
             ).scalar_one_or_none()
@@ -202,7 +203,7 @@ class SqlIntakeStore:
         )
         if state is not None:
             query = query.where(intake_table.c.state == state.value)
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             return [_record(row) for row in conn.execute(query)]
 
     def set_state(self, intake_id: int, state: IntakeState, error: str | None = None) -> None:

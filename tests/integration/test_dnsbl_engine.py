@@ -140,6 +140,7 @@ async def test_dqs_zone_answers_and_hides_its_key(
     dqs = DnsblZoneConfig(name=data.DQS_ZEN, kind="zen", dqs=True)
     caplog.set_level(logging.DEBUG)
     async with _engine(rbldnsd, dqs) as engine:
+        await engine.probed()
         result = await engine.check(parse_target(data.SBL_XBL_PBL))
         seen = json.dumps([result.to_json(), engine.health()]) + repr(engine.counters())
         seen += repr(engine._zones)
@@ -225,13 +226,15 @@ async def test_timeout_is_unknown_never_clean(silent_nameserver: str) -> None:
 async def test_healthy_zones_pass_their_probe(rbldnsd: RbldnsdServer) -> None:
     """127.0.0.2 listed / 127.0.0.1 clean on ZEN and dbltest.com / example.com on DBL: up."""
     async with _engine(rbldnsd) as engine:
+        await engine.probed()
         health = engine.health()
-    assert {name: h["up"] for name, h in health.items()} == {data.ZEN: True, data.DBL: True}
+    assert {name: h["state"] for name, h in health.items()} == {data.ZEN: "up", data.DBL: "up"}
 
 
 async def test_failed_probe_marks_the_zone_down_and_results_say_so(silent_nameserver: str) -> None:
     """A zone whose probe times out is down, and its results say zone_down."""
     async with _engine(silent_nameserver, ZEN, timeout=0.1, retries=0) as engine:
+        await engine.probed()
         result = await engine.check(parse_target(data.SBL_XBL_PBL))
         health = engine.health()[data.ZEN]
     assert (result.zones[0].status, result.zones[0].error) == ("unknown", "zone_down")
@@ -261,6 +264,7 @@ async def test_check_many_keeps_input_order(rbldnsd: RbldnsdServer) -> None:
 async def test_zones_are_probed_again_periodically(rbldnsd: RbldnsdServer) -> None:
     """With a short health_interval the probe runs again on its own."""
     async with _engine(rbldnsd, ZEN, health_interval=0.05) as engine:
+        await engine.probed()
         first = engine.health()[data.ZEN]["last_probe"]
         for _ in range(100):
             await asyncio.sleep(0.02)

@@ -126,3 +126,23 @@ def _accepts(port: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def test_port_in_use_fails_start_up_with_a_message(tmp_path: Path) -> None:
+    """When the SMTP port is taken, run exits 1 with a one-line reason, not a traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_cli(
+            "run",
+            "--data-dir",
+            str(tmp_path / "var"),
+            env={
+                "ABUSE_PIPELINE_SMTP__PORT": str(port),
+                "ABUSE_PIPELINE_API__ENABLED": "false",
+                "ABUSE_PIPELINE_WORKER__ENABLED": "false",
+            },
+        )
+    assert done.returncode == 1 and "cannot start" in done.stderr
+    assert "Traceback" not in done.stderr

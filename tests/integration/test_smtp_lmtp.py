@@ -45,3 +45,18 @@ def test_lmtp_refuses_smtp_greeting(tmp_path: Path) -> None:
     config = mailbox_config(tmp_path, lmtp=True)
     with MailboxServer(config) as server, RawSession(server.port) as session:
         assert session.command("EHLO mx.example.net").startswith("500")
+
+
+def test_lmtp_refusal_is_repeated_per_recipient(tmp_path: Path) -> None:
+    """An oversize LMTP message gets one 552 5.3.4 per recipient, keeping the dialogue aligned."""
+    config = mailbox_config(tmp_path, lmtp=True, max_message_size=100)
+    with MailboxServer(config) as server, RawSession(server.port) as session:
+        session.command("LHLO mx.example.net")
+        session.command("MAIL FROM:<r@reporter.example>")
+        session.command("RCPT TO:<abuse@example.net>")
+        session.command("RCPT TO:<abuse@localhost>")
+        session.command("DATA")
+        session.send(REPORT * 5 + b".\r\n")
+        replies = [session.reply(), session.reply()]
+        assert session.command("NOOP").startswith("250")
+    assert [r[:9] for r in replies] == ["552 5.3.4"] * 2

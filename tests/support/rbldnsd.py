@@ -10,11 +10,12 @@ constants below name the targets so tests read in the abuse desk's words.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,8 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "rbldnsd"
 #: The DQS key of the test zones (a real key is 26 letters and digits; this one is fake).
 DQS_KEY = "testkey0123456789abcdefghi"
 START_TIMEOUT = 10.0
+#: RFC 1035 §4.2.1: DNS listens on port 53.
+DNS_PORT = 53
 
 ZEN = "zen.spamhaus.org"
 DBL = "dbl.spamhaus.org"
@@ -87,6 +90,19 @@ def _free_udp_port() -> int:
         return port
 
 
+def _loopback_free_port() -> tuple[str, int]:
+    return "127.0.0.1", _free_udp_port()
+
+
+def loopback_port_53() -> tuple[str, int]:
+    """A random 127.53.x.y on the DNS port: where resolv.conf can point (it names no port).
+
+    A random address per attempt keeps concurrent test runs from colliding; binding port 53
+    needs root, which the fixture's rbldnsd has before it drops to ``nobody``.
+    """
+    return f"127.53.{random.randrange(256)}.{random.randrange(1, 255)}", DNS_PORT
+
+
 def _zone_args() -> list[str]:
     zen = [f"ip4set:zen-{n}.txt" for n in ("sbl", "css", "xbl", "drop", "pbl")]
     zen.append("ip6trie:zen-v6.txt")
@@ -115,12 +131,17 @@ def _answers(host: str, port: int) -> bool:
 
 
 def start_rbldnsd(
-    root: Path, extra_files: Mapping[str, str] | None = None, extra_zones: Sequence[str] = ()
+    root: Path,
+    extra_files: Mapping[str, str] | None = None,
+    extra_zones: Sequence[str] = (),
+    *,
+    address: Callable[[], tuple[str, int]] = _loopback_free_port,
 ) -> tuple[subprocess.Popen[bytes], RbldnsdServer]:
     """Copy the zones into ``root`` and start rbldnsd on a free loopback port.
 
     ``extra_files`` (name to content) and ``extra_zones`` (``zone:type:file`` arguments) add
-    zones beside the test data, e.g. the benchmark's generated list.
+    zones beside the test data, e.g. the benchmark's generated list. ``address`` gives the
+    ``(host, port)`` to try on each attempt (``loopback_port_53`` for a resolv.conf target).
     """
     binary = shutil.which("rbldnsd") or (
         "/usr/sbin/rbldnsd" if Path("/usr/sbin/rbldnsd").exists() else None
@@ -138,10 +159,9 @@ def start_rbldnsd(
     root.chmod(0o755)
     for item in root.iterdir():
         item.chmod(0o644)
-    host = "127.0.0.1"
     last_error = ""
     for _attempt in range(3):
-        port = _free_udp_port()
+        host, port = address()
         # rbldnsd refuses to run as root; it chroots into root (-r) and reads zones as nobody.
         user = ["-u", "nobody"] if os.geteuid() == 0 else []
         chroot = ["-r", str(root), "-w", "/"] if os.geteuid() == 0 else ["-w", str(root)]
@@ -178,12 +198,17 @@ def rbldnsd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RbldnsdServer]
     try:
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_rbldnsd(proc)
+
+
+def stop_rbldnsd(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate an rbldnsd started by ``start_rbldnsd`` (killed if it does not go)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 @pytest.fixture(scope="session")

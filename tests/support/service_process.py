@@ -91,14 +91,14 @@ class ServiceProcess:
         self._stderr.close()
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``abuse-pipeline ARGS`` to completion, capturing its output."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ABUSE_PIPELINE_")}
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("ABUSE_PIPELINE_")}
     return subprocess.run(
         [ABUSE_PIPELINE, *args],
         capture_output=True,
         text=True,
         timeout=PROCESS_TIMEOUT,
-        env=env,
+        env={**inherited, **(env or {})},
         check=False,
     )

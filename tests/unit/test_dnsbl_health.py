@@ -64,3 +64,25 @@ def test_passing_probe_brings_the_zone_back_up() -> None:
     health.probed("down")
     health.probed(None)
     assert health.to_json()["up"] is True
+
+
+def test_zone_is_unprobed_until_its_first_probe() -> None:
+    """Before any probe the state is unprobed, neither up nor down, and raises no alert."""
+    report = _health(Now()).to_json()
+    assert (report["state"], report["up"], report["alert"]) == ("unprobed", None, False)
+
+
+def test_state_follows_the_probe_verdict() -> None:
+    """A failed probe makes the state down, a passing one up."""
+    health = _health(Now())
+    health.probed("127.0.0.2 not listed (timeout)")
+    down = health.to_json()["state"]
+    health.probed(None)
+    assert (down, health.to_json()["state"]) == ("down", "up")
+
+
+def test_zone_without_a_probe_says_so() -> None:
+    """A zone that will never be probed reports probe_scheduled false beside unprobed."""
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    health = ZoneHealth("zrd.example", cooldown=300, clock=clock, probe_scheduled=False)
+    assert (health.to_json()["state"], health.to_json()["probe_scheduled"]) == ("unprobed", False)

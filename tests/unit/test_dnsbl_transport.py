@@ -28,6 +28,8 @@ class Responder(asyncio.DatagramProtocol):
         self.received = 0
         self.outstanding = 0
         self.max_outstanding = 0
+        #: Source port of every query received, in arrival order.
+        self.sources: list[int] = []
         self.transport: asyncio.DatagramTransport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -35,6 +37,7 @@ class Responder(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
         self.received += 1
+        self.sources.append(int(addr[1]))
         self.outstanding += 1
         self.max_outstanding = max(self.max_outstanding, self.outstanding)
         replies = self.script(dns.message.from_wire(data))
@@ -79,9 +82,13 @@ def _answer(query: dns.message.Message, *codes: str, rcode: int = 0) -> dns.mess
     return reply
 
 
-async def _transport(ns: str, retries: int = 1, limit: int = 16) -> UdpTransport:
+async def _transport(*ns: str, retries: int = 1, limit: int = 16, sockets: int = 1) -> UdpTransport:
     transport = UdpTransport(
-        [Nameserver.parse(ns)], timeout=0.2, retries=retries, max_concurrency=limit
+        [Nameserver.parse(n) for n in ns],
+        timeout=0.2,
+        retries=retries,
+        max_concurrency=limit,
+        sockets_per_server=sockets,
     )
     await transport.open()
     return transport
@@ -164,6 +171,49 @@ async def test_concurrency_is_bounded(responders: Responders) -> None:
     names = [wire.encode_name(f"{i}.2.0.192.zen.spamhaus.org") for i in range(12)]
     await asyncio.gather(*(transport.query(n, wire.TYPE_A) for n in names))
     assert proto.received == 12 and proto.max_outstanding == 3
+    await transport.close()
+
+
+def _numbered(q: dns.message.Message) -> list[bytes]:
+    """Answer 127.0.0.N for a query whose first label is N, so a mix-up would show."""
+    return [_answer(q, f"127.0.0.{q.question[0].name.labels[0].decode()}").to_wire()]
+
+
+async def test_queries_spread_over_every_socket(responders: Responders) -> None:
+    """With sockets=3 the queries leave from three source ports, each answer matched to its own."""
+    proto, ns = await responders.start(_numbered)
+    transport = await _transport(ns, sockets=3)
+    names = [wire.encode_name(f"{i}.2.0.192.zen.spamhaus.org") for i in range(1, 10)]
+    replies = await asyncio.gather(*(transport.query(n, wire.TYPE_A) for n in names))
+    assert [r.addresses[0][0] for r in replies] == [f"127.0.0.{i}" for i in range(1, 10)]
+    assert sorted(proto.sources.count(p) for p in set(proto.sources)) == [3, 3, 3]
+    await transport.close()
+
+
+async def test_retry_leaves_from_another_socket(responders: Responders) -> None:
+    """A lost first attempt is retried from the next socket, with its own source port."""
+    calls: list[int] = []
+
+    def script(q: dns.message.Message) -> list[bytes]:
+        calls.append(q.id)
+        return [] if len(calls) == 1 else [_answer(q, "127.0.0.2").to_wire()]
+
+    proto, ns = await responders.start(script)
+    transport = await _transport(ns, sockets=2)
+    reply = await transport.query(wire.encode_name(QNAME), wire.TYPE_A)
+    assert reply.addresses and len(set(proto.sources)) == 2
+    await transport.close()
+
+
+async def test_retry_fails_over_to_the_next_server_with_several_sockets(
+    responders: Responders,
+) -> None:
+    """With two servers and sockets=2, a silent first server's query is retried at the second."""
+    silent, silent_ns = await responders.start(lambda q: [])
+    _proto, good_ns = await responders.start(lambda q: [_answer(q, "127.0.0.4").to_wire()])
+    transport = await _transport(silent_ns, good_ns, retries=1, sockets=2)
+    reply = await transport.query(wire.encode_name(QNAME), wire.TYPE_A)
+    assert [a for a, _ in reply.addresses] == ["127.0.0.4"] and silent.received == 1
     await transport.close()
 
 

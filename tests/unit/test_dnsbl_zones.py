@@ -77,3 +77,17 @@ def test_bad_nameservers_are_refused(text: str) -> None:
     """Malformed nameserver text is a ValueError, not a socket error later."""
     with pytest.raises(ValueError):
         Nameserver.parse(text)
+
+
+def test_zrd_probes_that_a_long_known_domain_is_not_listed() -> None:
+    """ZRD's default probe is its clean half only: example.com must not be listed."""
+    (zrd,) = build_zones(DnsblConfig(zones=(DnsblZoneConfig(name="zrd.example", kind="zrd"),)))
+    assert zrd.probe_listed is None
+    assert zrd.probe_clean is not None and zrd.probe_clean.value == "example.com"
+
+
+def test_empty_probe_text_turns_the_default_off() -> None:
+    """probe_clean = "" on ZRD leaves it with no probe at all."""
+    spec = DnsblZoneConfig(name="zrd.example", kind="zrd", probe_clean="")
+    (zrd,) = build_zones(DnsblConfig(zones=(spec,)))
+    assert (zrd.probe_listed, zrd.probe_clean) == (None, None)

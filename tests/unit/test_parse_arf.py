@@ -106,3 +106,72 @@ def test_arf_report_wrapped_in_a_forward_is_still_arf() -> None:
     report = parse(raw)
     assert report.format == "arf"
     assert ("8.8.8.8", "source") in {(o.value, o.role) for o in report.offenders}
+
+
+def test_fbl_receiving_mx_in_the_originals_chain_is_never_the_source() -> None:
+    """The FBL operator's own MX hops (the original's newest 'by' domain) are skipped."""
+    original = (
+        "Received: from mx-in.mailbox.com (mx-in.mailbox.com [9.9.9.9]) by store.mailbox.com\r\n"
+        "Received: from spam.host (spam.host [8.8.4.4]) by mx-in.mailbox.com\r\n"
+        "From: seller@cheap-pills.shop\r\nSubject: buy\r\n\r\nbuy\r\n"
+    )
+    raw = arf("Feedback-Type: abuse", original).replace(b"fbl@feedback.mailbox.com", b"r@fbl.net")
+    sources = {o.value for o in parse(raw).offenders if o.role == "source"}
+    assert sources == {"8.8.4.4"}
+
+
+def test_fbl_operators_own_domain_and_bounce_address_are_not_senders() -> None:
+    """Reported-Domain and Original-Mail-From on the reporter's own domain are dropped."""
+    fields = (
+        "Feedback-Type: abuse\r\nSource-IP: 8.8.8.8\r\nReported-Domain: mailbox.com\r\n"
+        "Original-Mail-From: <bounce-123@mailbox.com>"
+    )
+    report = parse(arf(fields, ORIGINAL))
+    assert not {o.value for o in report.offenders} & {"mailbox.com", "bounce-123@mailbox.com"}
+    assert any("reporter's own" in w for w in report.warnings)
+
+
+def test_original_return_path_is_the_sender_when_not_declared() -> None:
+    """Without Original-Mail-From the original's Return-Path is the sender offender."""
+    report = parse(
+        arf(
+            "Feedback-Type: abuse\r\nSource-IP: 8.8.8.8",
+            "Return-Path: <a@b-shop.biz>\r\n" + ORIGINAL,
+        )
+    )
+    assert ("email", "a@b-shop.biz", "sender") in {
+        (o.kind.value, o.value, o.role) for o in report.offenders
+    }
+
+
+def test_auth_failure_acts_on_the_source_ip_only() -> None:
+    """In an RFC 6591 report the failing identity (maybe spoofed) and body are not offenders."""
+    fields = (
+        "Feedback-Type: auth-failure\r\nSource-IP: 8.8.8.8\r\nReported-Domain: bank.com\r\n"
+        "Original-Mail-From: <info@bank.com>"
+    )
+    report = parse(arf(fields, ORIGINAL))
+    assert [o.value for o in report.offenders] == ["8.8.8.8"]
+    assert report.fields["reported_domain"] == "bank.com"
+
+
+def test_reported_uri_on_a_documentation_domain_is_flagged_reserved() -> None:
+    """A declared Reported-URI on example.net is kept as declared, flagged reserved."""
+    report = parse(arf("Feedback-Type: abuse\r\nReported-URI: http://example.net/x", ORIGINAL))
+    assert ("http://example.net/x", "spamvertised", True) in {
+        (o.value, o.role, o.reserved) for o in report.offenders
+    }
+
+
+def test_relays_that_received_the_report_are_never_the_originals_source() -> None:
+    """A host whose domain relayed the report itself ('by' in its chain) is a trusted hop."""
+    original = (
+        "Received: from in.fbl-mx.com (in.fbl-mx.com [9.9.9.9]) by store.inbox.org\r\n"
+        "Received: from spam.host (spam.host [8.8.4.4]) by in.fbl-mx.com\r\n"
+        "From: seller@cheap-pills.shop\r\nSubject: buy\r\n\r\nbuy\r\n"
+    )
+    raw = b"Received: from out.fbl.net by gw.fbl-mx.com; Tue, 19 Jan 2016\r\n" + arf(
+        "Feedback-Type: abuse", original
+    )
+    sources = {o.value for o in parse(raw).offenders if o.role == "source"}
+    assert sources == {"8.8.4.4"}

@@ -107,3 +107,24 @@ def test_xarf_types_map_to_taxonomy_only_when_unambiguous(
 ) -> None:
     """Known X-ARF types map to a taxonomy label; ambiguous ones declare nothing."""
     assert taxonomy(category, kind) == label
+
+
+def test_every_yaml_report_part_adds_its_offenders() -> None:
+    """A mail with two X-ARF report parts yields both parts' sources, deduplicated."""
+    second = (
+        '--X\r\nContent-Type: text/plain; name="report2.txt"\r\n\r\n---\r\n'
+        "Reported-From: abuse@reporter.de\r\nCategory: abuse\r\nReport-Type: login-attack\r\n"
+        "Source-Type: ipv4\r\nSource: 8.8.8.8\r\n"
+        '--X\r\nContent-Type: text/plain; name="report3.txt"\r\n\r\n---\r\n'
+        "Reported-From: abuse@reporter.de\r\nCategory: abuse\r\nReport-Type: login-attack\r\n"
+        "Source-Type: ipv4\r\nSource: 8.8.4.4\r\n--X--\r\n"
+    )
+    report = parse(YAML_MAIL.replace("--X--\r\n", second).encode())
+    assert [o.value for o in report.offenders] == ["8.8.4.4", "8.8.8.8"]
+    assert report.fields["report_parts"] == "3"
+
+
+def test_yaml_reporters_own_domain_is_not_a_declared_domain() -> None:
+    """A Domain: member under the Reported-From domain is the reporter's, not an offender."""
+    raw = YAML_MAIL.replace("Source: 8.8.4.4", "Source: 8.8.4.4\r\nDomain: www.reporter.de")
+    assert {o.value for o in parse(raw.encode()).offenders} == {"8.8.4.4"}

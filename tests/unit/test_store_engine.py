@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from pipeline.config import Config
+from pipeline.models import Channel, Envelope
 from pipeline.store.engine import apply_migrations, create_store_engine, sqlite_path
+from pipeline.store.intake import SqlIntakeStore
 
 
 @pytest.fixture
@@ -82,3 +86,35 @@ def test_callable_migration_and_failed_step_rolls_back(engine: Engine) -> None:
             == 0
         )
     assert apply_migrations(engine, "c", []) == 0
+
+
+def test_reads_do_not_wait_for_a_writer(tmp_path: Path) -> None:
+    """While another connection holds the write lock, store reads still answer at once."""
+    config = Config(data_dir=tmp_path)
+    engine = create_store_engine(config, busy_timeout_ms=0)
+    store = SqlIntakeStore(engine)
+    store.add(b"listed\r\n", Channel.SMTP, Envelope())
+    writer = sqlite3.connect(sqlite_path(config), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        assert [r.id for r in store.list()] == [1] and store.raw(1) == b"listed\r\n"
+    finally:
+        writer.rollback()
+        writer.close()
+        engine.dispose()
+
+
+def test_writes_wait_for_the_lock_then_fail(tmp_path: Path) -> None:
+    """A write while another connection holds the lock fails after busy_timeout, not silently."""
+    config = Config(data_dir=tmp_path)
+    engine = create_store_engine(config, busy_timeout_ms=50)
+    store = SqlIntakeStore(engine)
+    writer = sqlite3.connect(sqlite_path(config), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            store.add(b"blocked\r\n", Channel.SMTP, Envelope())
+    finally:
+        writer.rollback()
+        writer.close()
+        engine.dispose()
