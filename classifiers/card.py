@@ -28,6 +28,6 @@ def data_tables(entries: Sequence[ManifestEntry]) -> str:
     return "\n\n".join((
         _table(("label", "train", "dev", "test", "total"), by_split),
         _table(("label", *sources, "sender groups"),
-               [[*row, groups[row[0]]] for row in by_source]),
+               [[*row, groups[str(row[0])]] for row in by_source]),
         _table(("language (written)", "examples"), langs.most_common()),
     ))

@@ -66,6 +66,10 @@ class SmtpConfig(_Section):
             raise ValueError("tls_cert and tls_key must be given together")
         if self.require_tls and self.tls_cert is None:
             raise ValueError("require_tls needs tls_cert and tls_key")
+        if self.require_tls and self.lmtp:
+            # aiosmtpd refuses LHLO before STARTTLS, so the session could never start; LMTP is
+            # for delivery from the local MTA over loopback anyway.
+            raise ValueError("require_tls cannot be combined with lmtp")
         return self
 
 
@@ -143,6 +147,10 @@ class DnsblConfig(_Section):
     #: Probe every zone in the background from start on, then every ``health_interval``; off,
     #: zones stay ``unprobed`` and are asked as usual.
     health_checks: bool = True
+    #: Seconds ``start()`` waits for the first probe before going on without it (zones then
+    #: stay ``unprobed`` until it is back): a quick resolver starts with known health, an
+    #: unreachable one delays start by this much at most.
+    health_start_wait: float = Field(default=0.5, ge=0)
     #: Seconds a zone stays unasked after it answered 127.255.255.x (refused us).
     breaker_cooldown: float = Field(default=300.0, gt=0)
     #: Fetch the TXT record (reason, e.g. SBL reference) of every listing.

@@ -49,6 +49,13 @@ class IntakeStoreComponent:
             raise RuntimeError("intake store not started")
         return self._writer
 
+    @property
+    def engine(self) -> Engine:
+        """The database engine, for components started after this one (workers, timers)."""
+        if self._engine is None:
+            raise RuntimeError("intake store not started")
+        return self._engine
+
     async def start(self) -> None:
         # Opening and migrating the database blocks: keep it off the event loop.
         self._engine = await asyncio.to_thread(create_store_engine, self._config)

@@ -113,3 +113,33 @@ def decode_codes(
     if not listings:
         return Decoded(error="unexpected_code", unknown_codes=tuple(unknown))
     return Decoded(listings=tuple(listings), unknown_codes=tuple(unknown))
+
+
+#: Distinct code sets remembered per zone. A zone answers with a handful of combinations; the
+#: bound only matters for a zone answering garbage.
+MEMO_SIZE = 256
+
+
+class CodeDecoder:
+    """``decode_codes`` for one zone, decoding each distinct set of codes once.
+
+    A zone answers with a few code combinations over and over (SBL, SBL+XBL+PBL, PBL…), so the
+    frozen ``Decoded`` of each is kept and shared between look-ups.
+    """
+
+    __slots__ = ("_generic", "_kind", "_memo", "_zone")
+
+    def __init__(self, kind: ZoneKind, *, zone: str, generic: Mapping[str, str]) -> None:
+        self._kind = kind
+        self._zone = zone
+        self._generic = generic
+        self._memo: dict[tuple[str, ...], Decoded] = {}
+
+    def decode(self, codes: tuple[str, ...]) -> Decoded:
+        decoded = self._memo.get(codes)
+        if decoded is None:
+            decoded = decode_codes(self._kind, codes, zone=self._zone, generic=self._generic)
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[codes] = decoded
+        return decoded

@@ -7,9 +7,9 @@ timeout, SERVFAIL, REFUSED and malformed answers are ``unknown``; a list's refus
 ``error``. Neither of the last two is ever a listing, nor ever clean.
 
 Identical queries in flight at the same moment are sent once and their answer shared
-(``flight.SingleFlight``). Health probes run in the background from ``start()`` on, so an
-unreachable resolver does not hold up the service's start; until a zone's first probe is back
-its health is ``unprobed`` and it is asked as usual.
+(``flight.SingleFlight``). Health probes run in the background from ``start()`` on, which
+waits for them only briefly, so an unreachable resolver does not hold up the service's start;
+until a zone's first probe is back its health is ``unprobed`` and it is asked as usual.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from pipeline.clock import Clock, SystemClock
 from pipeline.config import ConfigError, DnsblConfig
 from pipeline.dnsbl import wire
 from pipeline.dnsbl.cache import AnswerCache
-from pipeline.dnsbl.codes import ZONE_REFUSALS, decode_codes
+from pipeline.dnsbl.codes import ZONE_REFUSALS, CodeDecoder
 from pipeline.dnsbl.counters import ZoneCounters, ZoneTally
 from pipeline.dnsbl.flight import SingleFlight
 from pipeline.dnsbl.health import ZoneHealth
@@ -104,6 +104,9 @@ class DnsblEngine:
         self._flights: dict[str, SingleFlight[tuple[bytes, int], wire.Response | ErrorKind]] = {
             z.display: SingleFlight() for z in self._zones
         }
+        self._decoders = {
+            z.display: CodeDecoder(z.kind, zone=z.display, generic=z.codes) for z in self._zones
+        }
         self._transport: UdpTransport | None = None
         self._probe_task: asyncio.Task[None] | None = None
         self._first_probe = asyncio.Event()
@@ -116,7 +119,8 @@ class DnsblEngine:
     async def start(self) -> None:
         """Open the UDP socket(s) and start probing every zone in the background.
 
-        Returns without waiting for any probe: ``probed()`` waits for the first round.
+        Waits for the first probe round at most ``health_start_wait`` seconds; ``probed()``
+        waits for it without limit.
         """
         servers = self._nameservers or system_nameservers(self._resolv_conf)
         if not servers:
@@ -131,6 +135,9 @@ class DnsblEngine:
         await self._transport.open()
         if self._config.health_checks:
             self._probe_task = asyncio.create_task(self._probe_loop(), name="dnsbl-health")
+            if self._config.health_start_wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.probed(), self._config.health_start_wait)
         else:
             self._first_probe.set()
 
@@ -276,11 +283,8 @@ class DnsblEngine:
             return self._failure(zone, target, _RCODE_ERRORS.get(answer.rcode, "bad_answer"))
         if not answer.addresses:
             return self._failure(zone, target, "bad_answer")  # truncated, nothing usable
-        decoded = decode_codes(
-            zone.kind,
-            (code for code, _ttl in answer.addresses),
-            zone=zone.display,
-            generic=zone.codes,
+        decoded = self._decoders[zone.display].decode(
+            tuple([code for code, _ttl in answer.addresses])
         )
         if decoded.unknown_codes:
             log.warning(
@@ -297,11 +301,15 @@ class DnsblEngine:
         self._cache.put_listed(key, decoded.listings, reason, ttl)
         return ZoneResult(zone.display, "listed", decoded.listings, reason)
 
-    async def _ask(self, zone: Zone, qname: bytes, qtype: int) -> wire.Response | ErrorKind:
-        """One logical query, merged with the same one in flight; a failure is its error kind."""
-        return await self._flights[zone.display].run(
-            (qname, qtype), self._query, zone, qname, qtype
-        )
+    def _ask(
+        self, zone: Zone, qname: bytes, qtype: int
+    ) -> Coroutine[Any, Any, wire.Response | ErrorKind]:
+        """One logical query, merged with the same one in flight; a failure is its error kind.
+
+        A plain function handing back the flight's coroutine: one frame fewer to resume on
+        every answer.
+        """
+        return self._flights[zone.display].run((qname, qtype), self._query, zone, qname, qtype)
 
     async def _query(self, zone: Zone, qname: bytes, qtype: int) -> wire.Response | ErrorKind:
         transport = self._transport
@@ -326,10 +334,11 @@ class DnsblEngine:
         answer = await self._ask(zone, qname, wire.TYPE_TXT)
         if isinstance(answer, str) or answer.rcode != wire.RCODE_NOERROR or not answer.texts:
             return None
-        texts = dict.fromkeys(text for text, _ttl in answer.texts)
-        reason = " | ".join(t for t in texts if t)
-        cleaned = "".join(c if c.isprintable() else " " for c in reason)
-        return cleaned[:MAX_REASON] or None
+        texts = dict.fromkeys([text for text, _ttl in answer.texts if text])
+        reason = " | ".join(texts)
+        if not reason.isprintable():  # rare: control characters in untrusted text
+            reason = "".join(c if c.isprintable() else " " for c in reason)
+        return reason[:MAX_REASON] or None
 
 
 def _has_probe(zone: Zone) -> bool:

@@ -9,6 +9,7 @@ number of times, names are capped at 255 octets, record data must fit its RDLENG
 
 from __future__ import annotations
 
+import socket
 import struct
 from dataclasses import dataclass
 
@@ -48,6 +49,10 @@ MAX_POINTER_HOPS = 127
 POINTER_MASK = 0xC0
 #: RFC 2181 §8: a TTL with the top bit set is treated as zero.
 TTL_MAX = 0x7FFFFFFF
+#: RFC 1035 §4.1.4: a name that is only a pointer to the question name (offset 12, right after
+#: the header) — how servers write the owner of every answer record. Recognised without
+#: walking it: it is the question name, already read and checked.
+POINTER_TO_QUESTION = bytes((POINTER_MASK, HEADER.size))
 
 
 class DecodeError(ValueError):
@@ -207,55 +212,64 @@ def _texts(rdata: bytes) -> str:
     return "".join(parts)
 
 
+_NO_ALIASES: frozenset[bytes] = frozenset()
+
+
 def decode_response(msg: bytes, question: Question | None = None) -> Response:
     """Decode a whole response (answer and authority sections; additional is not needed)."""
     q = question if question is not None else read_question(msg)
     _qid, flags, _qd, ancount, nscount, _ar = HEADER.unpack_from(msg, 0)
-    owners = {q.qname}
+    qname = q.qname
+    #: CNAME targets whose records also answer the question (rare: most answers have none).
+    aliases = _NO_ALIASES
     addresses: list[tuple[str, int]] = []
     texts: list[tuple[str, int]] = []
     negative_ttl: int | None = None
     off = q.end
     size = len(msg)
     for index in range(ancount + nscount):
-        owner, off = read_name(msg, off)
+        if msg[off : off + 2] == POINTER_TO_QUESTION:
+            owner = qname
+            off += 2
+        else:
+            owner, off = read_name(msg, off)
         if off + RR_HEAD.size > size:
             raise DecodeError("truncated record header")
-        rtype, rclass, raw_ttl, rdlen = RR_HEAD.unpack_from(msg, off)
+        rtype, rclass, ttl, rdlen = RR_HEAD.unpack_from(msg, off)
         off += RR_HEAD.size
         rdata_end = off + rdlen
         if rdata_end > size:
             raise DecodeError("record data runs past the end of the message")
-        ttl = _ttl(raw_ttl)
-        answer_section = index < ancount
+        if ttl > TTL_MAX:
+            ttl = 0
         if rclass != CLASS_IN:
             pass
-        elif answer_section and owner in owners:
-            if rtype == TYPE_A:
+        elif index < ancount:
+            if owner != qname and owner not in aliases:
+                pass
+            elif rtype == TYPE_A:
                 if rdlen != 4:
                     raise DecodeError(f"A record of {rdlen} octets")
-                a, b, c, d = msg[off : off + 4]
-                addresses.append((f"{a}.{b}.{c}.{d}", ttl))
+                addresses.append((socket.inet_ntoa(msg[off:rdata_end]), ttl))
             elif rtype == TYPE_TXT:
                 texts.append((_texts(msg[off:rdata_end]), ttl))
             elif rtype == TYPE_CNAME:
                 target, name_end = read_name(msg, off)
                 if name_end != rdata_end:
                     raise DecodeError("CNAME target does not fill its record")
-                owners.add(target)
-        elif not answer_section and rtype == TYPE_SOA:
+                aliases = aliases | {target}
+        elif rtype == TYPE_SOA:
             _mname, pos = read_name(msg, off)
             _rname, pos = read_name(msg, pos)
             if pos + SOA_TAIL.size != rdata_end:
                 raise DecodeError("SOA record of the wrong length")
-            minimum = _ttl(SOA_TAIL.unpack_from(msg, pos)[4])
-            negative_ttl = min(ttl, minimum)
+            negative_ttl = min(ttl, _ttl(SOA_TAIL.unpack_from(msg, pos)[4]))
         off = rdata_end
     return Response(
         qid=q.qid,
         rcode=flags & RCODE_MASK,
         truncated=bool(flags & FLAG_TC),
-        qname=q.qname,
+        qname=qname,
         qtype=q.qtype,
         addresses=tuple(addresses),
         texts=tuple(texts),

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     insert,
     select,
     update,
@@ -107,6 +108,14 @@ def _create_intake(conn: Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (_create_intake,)
 
 _RECORD_COLUMNS = [c for c in intake_table.c if c.name != "raw"]
+# Built once, not per call: the group-commit path runs them for every batch.
+_KNOWN = select(*_RECORD_COLUMNS).where(
+    intake_table.c.sha256.in_(bindparam("digests", expanding=True))
+)
+_INSERT = insert(intake_table)
+_IDS = select(intake_table.c.sha256, intake_table.c.id).where(
+    intake_table.c.sha256.in_(bindparam("digests", expanding=True))
+)
 
 
 def sha256_hex(raw: bytes) -> str:
@@ -132,9 +141,7 @@ class SqlIntakeStore:
         with self._engine.begin() as conn:
             known = {
                 row.sha256: _record(row)
-                for row in conn.execute(
-                    select(*_RECORD_COLUMNS).where(intake_table.c.sha256.in_(set(digests)))
-                )
+                for row in conn.execute(_KNOWN, {"digests": list(set(digests))})
             }
             fresh: dict[str, dict[str, Any]] = {}
             for delivery, digest in zip(deliveries, digests, strict=True):
@@ -143,13 +150,8 @@ class SqlIntakeStore:
             if fresh:
                 # executemany without RETURNING is one driver call on every dialect; ordered
                 # RETURNING would fall back to one INSERT per row on SQLite.
-                conn.execute(insert(intake_table), list(fresh.values()))
-                ids = conn.execute(
-                    select(intake_table.c.sha256, intake_table.c.id).where(
-                        intake_table.c.sha256.in_(list(fresh))
-                    )
-                )
-                for digest, intake_id in ids:
+                conn.execute(_INSERT, list(fresh.values()))
+                for digest, intake_id in conn.execute(_IDS, {"digests": list(fresh)}):
                     known[digest] = _record_from(intake_id, fresh[digest])
         results: list[tuple[IntakeRecord, bool]] = []
         for digest in digests:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from pipeline.config import DnsblConfig, DnsblZoneConfig
 from pipeline.dnsbl import DnsblEngine, parse_target
@@ -23,7 +24,7 @@ def _engine(nameserver: str, *zones: DnsblZoneConfig, **settings: Any) -> DnsblE
         nameservers=(nameserver,),
         timeout=0.3,
         retries=1,
-        dqs_key=data.DQS_KEY,
+        dqs_key=SecretStr(data.DQS_KEY),
     )
     return DnsblEngine(config.model_copy(update=settings))
 
@@ -31,8 +32,8 @@ def _engine(nameserver: str, *zones: DnsblZoneConfig, **settings: Any) -> DnsblE
 async def test_start_returns_before_the_probe_of_an_unreachable_resolver(
     silent_nameserver: str,
 ) -> None:
-    """Right after start the zone is unprobed and asked: a look-up times out, not zone_down."""
-    async with _engine(silent_nameserver) as engine:
+    """Start waits only health_start_wait; the unprobed zone is asked: timeout, not zone_down."""
+    async with _engine(silent_nameserver, health_start_wait=0.1) as engine:
         state = engine.health()[data.ZEN]["state"]
         during = await engine.check(parse_target(data.CLEAN_IP))
         await engine.probed()
@@ -40,6 +41,13 @@ async def test_start_returns_before_the_probe_of_an_unreachable_resolver(
         health = engine.health()[data.ZEN]
     assert state == "unprobed" and during.zones[0].error == "timeout"
     assert (health["state"], health["alert"], after.zones[0].error) == ("down", True, "zone_down")
+
+
+async def test_quick_resolver_is_probed_by_the_time_start_returns(rbldnsd: RbldnsdServer) -> None:
+    """Within the default start wait a zone answering on loopback is already up."""
+    async with _engine(rbldnsd.nameserver) as engine:
+        state = engine.health()[data.ZEN]["state"]
+    assert state == "up"
 
 
 async def test_zrd_probe_passes_against_a_working_zone(rbldnsd: RbldnsdServer) -> None:

@@ -146,3 +146,19 @@ def test_port_in_use_fails_start_up_with_a_message(tmp_path: Path) -> None:
         )
     assert done.returncode == 1 and "cannot start" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_require_tls_with_lmtp_is_refused_at_start(tmp_path: Path) -> None:
+    """A configuration asking for required TLS in LMTP mode fails naming smtp."""
+    done = run_cli(
+        "run",
+        "--data-dir",
+        str(tmp_path / "var"),
+        env={
+            "ABUSE_PIPELINE_SMTP__LMTP": "true",
+            "ABUSE_PIPELINE_SMTP__REQUIRE_TLS": "true",
+            "ABUSE_PIPELINE_SMTP__TLS_CERT": "/dev/null",
+            "ABUSE_PIPELINE_SMTP__TLS_KEY": "/dev/null",
+        },
+    )
+    assert done.returncode == 2 and "smtp" in done.stderr and "lmtp" in done.stderr

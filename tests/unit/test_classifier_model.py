@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from classifiers.evaluate import score
+from classifiers.predict import classify_reports
 from classifiers.workflow import evaluate_model, recorded_scores
 from pipeline.config import ClassifierConfig
 from pipeline.models import Report
-from classifiers.predict import classify_reports
 
 
 def test_shipped_model_reproduces_recorded_macro_f1() -> None:

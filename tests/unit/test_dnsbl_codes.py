@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.dnsbl.codes import decode_codes
+from pipeline.dnsbl.codes import MEMO_SIZE, CodeDecoder, decode_codes
 
 
 def _names(kind: str, *codes: str) -> list[str]:
@@ -127,3 +127,19 @@ def test_generic_zone_without_a_table_lists_any_loopback_code() -> None:
 def test_duplicate_codes_decode_once() -> None:
     """Two identical A records are one listing."""
     assert _names("zen", "127.0.0.4", "127.0.0.4") == ["XBL"]
+
+
+def test_decoder_decodes_each_code_set_once() -> None:
+    """The same codes again give the very same decoded value; the result equals decode_codes."""
+    decoder = CodeDecoder("zen", zone="z", generic={})
+    first = decoder.decode(("127.0.0.2", "127.0.0.4"))
+    assert decoder.decode(("127.0.0.2", "127.0.0.4")) is first
+    assert first == decode_codes("zen", ("127.0.0.2", "127.0.0.4"), zone="z")
+
+
+def test_decoder_memory_is_bounded() -> None:
+    """A zone answering ever new codes does not grow the decoder without bound."""
+    decoder = CodeDecoder("generic", zone="z", generic={})
+    for i in range(MEMO_SIZE + 10):
+        assert decoder.decode((f"127.0.{i // 256}.{i % 256}",)).error is None
+    assert len(decoder._memo) <= MEMO_SIZE

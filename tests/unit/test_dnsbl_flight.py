@@ -43,14 +43,14 @@ async def test_concurrent_callers_share_one_query() -> None:
 
 
 async def test_different_keys_are_asked_separately() -> None:
-    """Only identical keys are merged."""
+    """Only identical keys are merged: two keys in flight together are two queries."""
     flight: SingleFlight[str, str] = SingleFlight()
     question = Question()
+    calls = [asyncio.create_task(flight.run(key, question.ask, key)) for key in ("a", "b")]
+    await _settle()
     question.release.set()
-    answers = await asyncio.gather(
-        flight.run("a", question.ask, "1"), flight.run("b", question.ask, "2")
-    )
-    assert (answers, question.asked, flight.shared) == (["1", "2"], 2, 0)
+    assert [await call for call in calls] == ["a", "b"]
+    assert (question.asked, flight.shared) == (2, 0)
 
 
 async def test_failure_is_shared_and_not_remembered() -> None:

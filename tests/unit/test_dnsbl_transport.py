@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator, Callable
 import dns.flags
 import dns.message
 import dns.rcode
+import dns.rdatatype
 import dns.rrset
 import pytest
 
 from pipeline.config import DnsblConfig, DnsblZoneConfig
 from pipeline.dnsbl import DnsblEngine, parse_target, wire
+from pipeline.dnsbl.engine import MAX_REASON
 from pipeline.dnsbl.transport import Nameserver, QueryTimeout, UdpTransport
 
 QNAME = "2.0.0.192.zen.spamhaus.org."
@@ -285,3 +287,41 @@ async def test_cached_answer_outlives_a_zone_going_down(responders: Responders) 
         fresh = await engine.check(parse_target("192.0.2.5"))
     assert cached.zones[0].status == "listed" and cached.zones[0].cached_age is not None
     assert (fresh.zones[0].status, fresh.zones[0].error) == ("unknown", "zone_down")
+
+
+def _listed_with_texts(*texts: str) -> Script:
+    """A zone listing everything as 127.0.0.2 whose TXT records are ``texts``."""
+
+    def script(q: dns.message.Message) -> list[bytes]:
+        if q.question[0].rdtype != dns.rdatatype.TXT:
+            return [_answer(q, "127.0.0.2").to_wire()]
+        reply = dns.message.make_response(q)
+        quoted = [f'"{t}"' for t in texts]
+        reply.answer.append(dns.rrset.from_text(q.question[0].name, 300, "IN", "TXT", *quoted))
+        return [reply.to_wire()]
+
+    return script
+
+
+async def _reason(responders: Responders, *texts: str) -> str | None:
+    _proto, ns = await responders.start(_listed_with_texts(*texts))
+    async with _engine(ns) as engine:
+        result = await engine.check(parse_target("192.0.2.2"))
+    return result.zones[0].reason
+
+
+async def test_control_characters_in_a_reason_become_spaces(responders: Responders) -> None:
+    """A TXT reason is untrusted text: escape and newline characters are replaced by spaces."""
+    assert await _reason(responders, "SBL1\\010\\027[31mred") == "SBL1  [31mred"
+
+
+async def test_several_reasons_are_joined_without_empty_ones(responders: Responders) -> None:
+    """Several TXT records are joined with ' | '; an empty one adds nothing."""
+    reason = await _reason(responders, "SBL1", "", "ref")
+    assert reason is not None and sorted(reason.split(" | ")) == ["SBL1", "ref"]
+
+
+async def test_overlong_reason_is_cut(responders: Responders) -> None:
+    """A reason is cut at MAX_REASON characters."""
+    reason = await _reason(responders, *(f"{i:03d}" + "x" * 250 for i in range(8)))
+    assert reason is not None and len(reason) == MAX_REASON
