@@ -149,6 +149,10 @@ def build_service(config: Config) -> Service:
             from listeners.smtp_workers import SmtpWorkerPool
 
             components.append(SmtpWorkerPool(config, workers, lambda: listener.port))
+    if config.worker.enabled:
+        from pipeline.runner import IntakeRunnerComponent
+
+        components.append(IntakeRunnerComponent(config, lambda: store.engine))
     if config.api.enabled:
         from pipeline.api.component import ApiComponent, DnsblComponent
 

@@ -110,6 +110,7 @@ class DnsblEngine:
         self._transport: UdpTransport | None = None
         self._probe_task: asyncio.Task[None] | None = None
         self._first_probe = asyncio.Event()
+        self._closed = False
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -122,6 +123,8 @@ class DnsblEngine:
         Waits for the first probe round at most ``health_start_wait`` seconds; ``probed()``
         waits for it without limit.
         """
+        self._closed = False
+        self._first_probe = asyncio.Event()
         servers = self._nameservers or system_nameservers(self._resolv_conf)
         if not servers:
             raise ConfigError("dnsbl.nameservers: none configured and no system resolver found")
@@ -150,6 +153,7 @@ class DnsblEngine:
 
     async def close(self) -> None:
         """Stop the probe task and close the sockets; pending look-ups end as ``unknown``."""
+        self._closed = True
         self._first_probe.set()
         if self._probe_task is not None:
             self._probe_task.cancel()
@@ -313,9 +317,13 @@ class DnsblEngine:
 
     async def _query(self, zone: Zone, qname: bytes, qtype: int) -> wire.Response | ErrorKind:
         transport = self._transport
-        if transport is None:
-            raise RuntimeError("DnsblEngine.start() was not awaited")
         tally = self._tally[zone.display]
+        if transport is None:
+            if not self._closed:
+                raise RuntimeError("DnsblEngine.start() was not awaited")
+            # A look-up racing shutdown (e.g. handed back by a cancelled probe): no answer.
+            tally.timeouts += 1
+            return "timeout"
         tally.queries += 1
         try:
             return await transport.query(qname, qtype)

@@ -231,12 +231,14 @@ class UdpTransport:
         ``DecodeError`` (a matching but malformed answer) is raised at once: asking the same
         server again would get the same bytes.
         """
-        if not self._sockets:
-            raise QueryTimeout("transport is not open")
         async with self._limit:
             loop = asyncio.get_running_loop()
             for _attempt in range(self._retries + 1):
-                sock = self._sockets[self._next % len(self._sockets)]
+                sockets = self._sockets
+                if not sockets:
+                    # Not open yet, or closed while this query waited: no answer can come.
+                    raise QueryTimeout("transport is not open")
+                sock = sockets[self._next % len(sockets)]
                 self._next += 1
                 future: asyncio.Future[wire.Response] = loop.create_future()
                 key = self._register(sock, qname, qtype, future)

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy.engine import Engine
+
 from listeners.smtp_server import SmtpListener
 from pipeline.config import Config
 from pipeline.service import Service, build_service
@@ -48,6 +50,11 @@ class MailboxServer:
         self.port = 0
         self._engine = create_store_engine(config)
         self.store = SqlIntakeStore(self._engine)
+
+    @property
+    def store_engine(self) -> Engine:
+        """The test's own engine on the listener's database, for reading other tables."""
+        return self._engine
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)

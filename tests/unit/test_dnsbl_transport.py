@@ -325,3 +325,35 @@ async def test_overlong_reason_is_cut(responders: Responders) -> None:
     """A reason is cut at MAX_REASON characters."""
     reason = await _reason(responders, *(f"{i:03d}" + "x" * 250 for i in range(8)))
     assert reason is not None and len(reason) == MAX_REASON
+
+
+async def test_query_pending_at_close_ends_as_a_timeout(responders: Responders) -> None:
+    """Closing the transport ends a waiting query with QueryTimeout, retries left or not."""
+    _proto, ns = await responders.start(lambda q: [])
+    transport = await _transport(ns, retries=3)
+    pending = asyncio.create_task(transport.query(wire.encode_name(QNAME), wire.TYPE_A))
+    await asyncio.sleep(0.01)
+    await transport.close()
+    with pytest.raises(QueryTimeout):
+        await pending
+
+
+async def test_look_up_sharing_a_probe_query_at_close_is_unknown(responders: Responders) -> None:
+    """A look-up waiting on the probe's query when the engine closes ends unknown, no crash."""
+    _proto, ns = await responders.start(lambda q: [])
+    config = DnsblConfig(
+        zones=(DnsblZoneConfig(name="zen.spamhaus.org", kind="zen"),),
+        nameservers=(ns,),
+        timeout=5.0,
+        health_start_wait=0,
+    )
+    engine = DnsblEngine(config)
+    await engine.start()
+    await asyncio.sleep(0.01)  # the probe's query for 127.0.0.2 is in flight
+    look_up = asyncio.create_task(engine.check(parse_target("127.0.0.2")))
+    await asyncio.sleep(0.01)
+    sent_before_close = engine.counters()["zen.spamhaus.org"].queries
+    await engine.close()
+    result = await look_up
+    assert sent_before_close == 1  # the look-up waited on the probe's query
+    assert (result.zones[0].status, result.zones[0].error) == ("unknown", "timeout")
