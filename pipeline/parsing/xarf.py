@@ -15,6 +15,7 @@ from pipeline.models import Report
 from pipeline.parsing.context import Context, FormatError, bounded, field_lines
 from pipeline.parsing.dates import to_utc
 from pipeline.parsing.limits import MAX_BODY_CHARS, MAX_EVIDENCE_CHARS, MAX_STRUCTURED_BYTES
+from pipeline.parsing.mime import header_text
 from pipeline.parsing.offenders import OffenderSet, parse_ip, valid_email
 from pipeline.parsing.psl import registrable_domain
 from pipeline.parsing.xarf_schema import is_v4, validate
@@ -217,18 +218,25 @@ def _describe(obj: dict[str, Any]) -> str:
     return bounded("\n".join(lines), MAX_BODY_CHARS)
 
 
+#: Keys only an X-ARF JSON document has (v4 ``xarf_version``; v0.3 ``ReporterInfo``…).
+_JSON_MARKERS = ('"xarf_version"', '"ReporterInfo"', '"Report-Type"')
+
+
 def find_report_parts(ctx: Context) -> list[tuple[str, str]]:
     """Every X-ARF report part of a mail, in order: ``("yaml", text)`` or ``("json", text)``.
 
     Some reporters (WebIron) attach one report part per incident to the same mail.
     """
     found = []
+    declared = bool(header_text(ctx.root, "X-XARF"))
     for part in ctx.tree.parts:
         if part.text is None or part.message_index != 0:
             continue
         text = part.text.lstrip()
-        if part.content_type == "application/json" or (
-            text.startswith("{") and ("xarf_version" in text or '"ReporterInfo"' in text)
+        # Reporters attach plain JSON too (webhook payloads, scanner exports): a JSON part is
+        # an X-ARF report only when the mail says so or the document carries X-ARF's keys.
+        if (part.content_type == "application/json" or text.startswith("{")) and (
+            declared or any(marker in text[:8192] for marker in _JSON_MARKERS)
         ):
             found.append(("json", part.text))
             continue

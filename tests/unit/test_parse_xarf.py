@@ -128,3 +128,18 @@ def test_yaml_reporters_own_domain_is_not_a_declared_domain() -> None:
     """A Domain: member under the Reported-From domain is the reporter's, not an offender."""
     raw = YAML_MAIL.replace("Source: 8.8.4.4", "Source: 8.8.4.4\r\nDomain: www.reporter.de")
     assert {o.value for o in parse(raw.encode()).offenders} == {"8.8.4.4"}
+
+
+def test_plain_json_attachment_is_not_taken_for_xarf() -> None:
+    """A JSON attachment without X-ARF's keys (a webhook payload) leaves the mail free text."""
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "Scanner <alerts@scan.example.org>"
+    msg["Subject"] = "Blocklist webhook: 81.2.69.160 listed"
+    msg.set_content("Our system listed 81.2.69.160, details attached.")
+    payload = b'{"ip": "81.2.69.160", "list": "examplebl", "reason": "spamtrap"}'
+    msg.add_attachment(payload, maintype="application", subtype="json", filename="event.json")
+    report = parse(bytes(msg))
+    assert report.format != "xarf"
+    assert "81.2.69.160" in {o.value for o in report.offenders}
