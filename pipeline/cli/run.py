@@ -43,9 +43,10 @@ def _handler(args: argparse.Namespace) -> int:
 
 def _announce(service: Service) -> None:
     from listeners.smtp_server import SmtpListener
+    from pipeline.api.component import ApiComponent
 
     for component in service.components:
-        if isinstance(component, SmtpListener) and component.address is not None:
+        if isinstance(component, SmtpListener | ApiComponent) and component.address is not None:
             host, port = component.address
             # Scripts and tests read this line to find an ephemeral port.
             print(f"abuse-pipeline: {component.name} listening on {host}:{port}", flush=True)
