@@ -1,8 +1,11 @@
 """Spamhaus and other DNSBL look-ups with exact return-code semantics (issue 5).
 
 Public surface: ``parse_target``/``Target``/``InvalidTarget`` (validation before any query),
-``DnsblEngine`` (``start``/``check``/``check_many``/``health``/``counters``/``close``) and the
-result values whose ``to_json()`` is the contract of the CLI and the HTTP API.
+``DnsblEngine`` (``start``/``probed``/``check``/``check_many``/``health``/``counters``/``close``)
+and the result values whose ``to_json()`` is the contract of the CLI and the HTTP API.
+
+``health()`` gives per zone ``state`` (``up``, ``down`` or ``unprobed``: not probed yet, or
+never when ``probe_scheduled`` is false) beside the older ``up`` flag (``None`` = unprobed).
 """
 
 from pipeline.dnsbl.counters import ZoneCounters

@@ -42,7 +42,8 @@ ID_BLOCK = 2048
 MAX_DATAGRAM = 65535
 #: Answers read per wake-up before yielding to the loop, so one busy socket cannot starve it.
 MAX_DRAIN = 512
-_PendingKey = tuple[int, bytes, int]
+#: A query waiting on a socket, by id: its name, its type and the future its answer completes.
+_Pending = tuple[bytes, int, asyncio.Future[wire.Response]]
 
 
 class QueryTimeout(Exception):
@@ -108,7 +109,7 @@ class _Socket:
             server.host, server.port, type=socket.SOCK_DGRAM
         )[0]
         self.server = server
-        self.pending: dict[_PendingKey, asyncio.Future[wire.Response]] = {}
+        self.pending: dict[int, _Pending] = {}
         self.stray = 0
         self._loop = loop
         self._outbox: list[bytes] = []
@@ -151,15 +152,21 @@ class _Socket:
             self._deliver(data)
 
     def _deliver(self, data: bytes) -> None:
-        try:
-            question = wire.read_question(data)
-        except wire.DecodeError as exc:
+        pending = self.pending.get(int.from_bytes(data[:2])) if len(data) >= 2 else None
+        if pending is None:
+            # Late answer to a timed-out attempt, garbage, or not ours at all.
             self.stray += 1
-            log.debug("dropped undecodable datagram", extra={"fields": {"error": str(exc)}})
             return
-        future = self.pending.pop((question.qid, question.qname, question.qtype), None)
-        if future is None or future.done():
-            # Late answer to a timed-out attempt, or not ours at all.
+        qname, qtype, future = pending
+        # The question must be ours (RFC 5452 §9.1). Servers echo it as sent, and a question
+        # name has nothing before it to be compressed against: comparing bytes is reading it.
+        question = wire.expected_question(data, qname, qtype)
+        if question is None:
+            self.stray += 1
+            log.debug("dropped a datagram that answers none of our questions")
+            return
+        del self.pending[question.qid]
+        if future.done():
             self.stray += 1
             return
         try:
@@ -170,7 +177,7 @@ class _Socket:
     def close(self) -> None:
         self._loop.remove_reader(self._sock.fileno())
         self._sock.close()
-        for future in self.pending.values():
+        for _qname, _qtype, future in self.pending.values():
             if not future.done():
                 future.set_exception(QueryTimeout("socket closed"))
         self.pending.clear()
@@ -241,29 +248,31 @@ class UdpTransport:
                 sock = sockets[self._next % len(sockets)]
                 self._next += 1
                 future: asyncio.Future[wire.Response] = loop.create_future()
-                key = self._register(sock, qname, qtype, future)
+                qid = self._register(sock, qname, qtype, future)
                 self._deadlines.append((time.monotonic() + self._timeout, future))
                 if self._timer is None:
                     self._timer = loop.call_later(self._timeout, self._expire)
-                sock.send(wire.encode_query(key[0], qname, qtype))
+                sock.send(wire.encode_query(qid, qname, qtype))
                 self.sent += 1
                 try:
                     return await future
                 except QueryTimeout:
                     continue
                 finally:
-                    if sock.pending.get(key) is future:
-                        del sock.pending[key]
+                    waiting = sock.pending.get(qid)
+                    if waiting is not None and waiting[2] is future:
+                        del sock.pending[qid]
             raise QueryTimeout(f"no answer after {self._retries + 1} attempts")
 
     def _register(
         self, sock: _Socket, qname: bytes, qtype: int, future: asyncio.Future[wire.Response]
-    ) -> _PendingKey:
+    ) -> int:
+        """A fresh id for the query on this socket (ids in use are drawn again)."""
         while True:
-            key = (self._ids.next(), qname, qtype)
-            if key not in sock.pending:
-                sock.pending[key] = future
-                return key
+            qid = self._ids.next()
+            if qid not in sock.pending:
+                sock.pending[qid] = (qname, qtype, future)
+                return qid
 
     def _expire(self) -> None:
         """Fail every attempt whose deadline has passed, then sleep until the next one."""

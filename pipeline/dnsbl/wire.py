@@ -17,6 +17,8 @@ from dataclasses import dataclass
 HEADER = struct.Struct("!HHHHHH")
 #: RFC 1035 §4.1.2 question tail (QTYPE, QCLASS); §4.1.3 record head (TYPE, CLASS, TTL, RDLEN).
 QUESTION_TAIL = struct.Struct("!HH")
+#: The header's ID, flags and QDCOUNT: all a response needs to be matched to its query.
+HEAD_START = struct.Struct("!HHH")
 RR_HEAD = struct.Struct("!HHIH")
 #: RFC 1035 §3.3.13 SOA fixed part: SERIAL, REFRESH, RETRY, EXPIRE, MINIMUM.
 SOA_TAIL = struct.Struct("!IIIII")
@@ -193,6 +195,26 @@ def read_question(msg: bytes) -> Question:
     if qclass != CLASS_IN:
         raise DecodeError(f"question class {qclass}, expected IN")
     return Question(qid=qid, qname=qname, qtype=qtype, end=off + QUESTION_TAIL.size)
+
+
+def expected_question(msg: bytes, qname: bytes, qtype: int) -> Question | None:
+    """The response's question when it is exactly ``qname``/``qtype``, written uncompressed.
+
+    The usual case, checked with one comparison instead of walking labels. ``None`` tells
+    nothing about the message: read it with ``read_question``.
+    """
+    if len(msg) < HEADER.size:
+        return None
+    qid, flags, qdcount = HEAD_START.unpack_from(msg, 0)
+    if not flags & FLAG_QR or flags & OPCODE_MASK or qdcount != 1:
+        return None
+    name_end = HEADER.size + len(qname)
+    end = name_end + QUESTION_TAIL.size
+    if len(msg) < end or msg[HEADER.size : name_end].lower() != qname:
+        return None
+    if QUESTION_TAIL.unpack_from(msg, name_end) != (qtype, CLASS_IN):
+        return None
+    return Question(qid=qid, qname=qname, qtype=qtype, end=end)
 
 
 def _ttl(raw: int) -> int:

@@ -224,3 +224,37 @@ def test_encoded_names_match_dnspython(labels: list[str]) -> None:
             wire.encode_name(name)
         return
     assert wire.encode_name(name) == reference
+
+
+_QUESTIONS = [
+    (wire.encode_name(QNAME), wire.TYPE_A),
+    (wire.encode_name("phish.test.dbl.spamhaus.org"), wire.TYPE_TXT),
+]
+
+
+@FUZZ
+@given(
+    st.sampled_from(_REAL_ANSWERS),
+    st.sampled_from(_QUESTIONS),
+    st.lists(st.tuples(st.integers(0, 80), st.integers(0, 255)), max_size=4),
+    st.booleans(),
+)
+def test_fast_question_match_agrees_with_reading_it(
+    base: bytes, asked: tuple[bytes, int], flips: list[tuple[int, int]], upper: bool
+) -> None:
+    """expected_question finds a question only where read_question reads that very question."""
+    data = bytearray(base.upper() if upper else base)
+    for pos, value in flips:
+        if pos < len(data):
+            data[pos] = value
+    fast = wire.expected_question(bytes(data), *asked)
+    if fast is not None:
+        assert fast == wire.read_question(bytes(data))
+        assert (fast.qname, fast.qtype) == asked
+
+
+def test_fast_question_match_finds_the_plain_echo() -> None:
+    """An answer echoing the question uncompressed is matched without reading labels."""
+    answer = _reply(QNAME, "A", "127.0.0.2").to_wire()
+    question = wire.expected_question(answer, wire.encode_name(QNAME), wire.TYPE_A)
+    assert question == wire.read_question(answer)
