@@ -49,12 +49,32 @@ class DnsblCollector:
             timeouts.add_metric([zone], c.timeouts)
             for kind, count in sorted(c.errors.items()):
                 errors.add_metric([zone, kind], count)
+        shared = CounterMetricFamily(
+            "abuse_dnsbl_shared_answers",
+            "Answers handed to identical look-ups already in flight",
+            labels=["zone"],
+        )
+        for zone, c in self._counters().items():
+            shared.add_metric([zone], c.shared)
         up = GaugeMetricFamily(
             "abuse_dnsbl_zone_up", "1 if the zone's health probe passes", labels=["zone"]
         )
+        # A zone not probed yet (or never probed) is neither up nor down: it gets no ``up``
+        # sample, only ``probed`` = 0, so an alert on ``up == 0`` does not fire on it.
+        probed = GaugeMetricFamily(
+            "abuse_dnsbl_zone_probed", "1 once the zone's health probe has answered",
+            labels=["zone"],
+        )
         for zone, state in self._health().items():
-            up.add_metric([zone], 1.0 if _is_up(state) else 0.0)
-        yield from (queries, hits, misses, timeouts, errors, up)
+            known = _is_probed(state)
+            probed.add_metric([zone], 1.0 if known else 0.0)
+            if known:
+                up.add_metric([zone], 1.0 if _is_up(state) else 0.0)
+        yield from (queries, hits, misses, timeouts, errors, shared, up, probed)
+
+
+def _is_probed(state: Any) -> bool:
+    return not (isinstance(state, Mapping) and state.get("state") == "unprobed")
 
 
 def _is_up(state: Any) -> bool:

@@ -92,6 +92,8 @@ async def running_api(
     api = api or ApiConfig(tokens=TOKENS, max_batch=3, port=0)
     engine = DnsblEngine(dnsbl)
     await engine.start()
+    # Tests read /healthz right away: wait for the zones' first probe instead of racing it.
+    await engine.probed()
     secrets = [DQS_KEY, *(t.token.get_secret_value() for t in api.tokens if t.token)]
     app = create_app(api, engine, register, secrets=secrets, limiter=limiter)
     http = ApiServer(app, "127.0.0.1", 0)

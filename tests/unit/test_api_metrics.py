@@ -56,3 +56,13 @@ def test_health_status_ok_degraded_down() -> None:
     assert health_status({"a": up, "b": {"up": None}}) == ("ok", 200)
     assert health_status({"a": up, "b": tripped}) == ("degraded", 200)
     assert health_status({"a": down, "b": tripped}) == ("down", 503)
+
+
+def test_unprobed_zone_is_not_reported_down() -> None:
+    """A zone whose first probe has not answered gets probed=0 and no up sample, not up=0."""
+    metrics = ApiMetrics()
+    health = {"zen.dq.spamhaus.net": {"up": None, "state": "unprobed"}}
+    metrics.add_dnsbl(DnsblCollector(_counters, lambda: health))
+    text = metrics.render().decode()
+    assert 'abuse_dnsbl_zone_probed{zone="zen.dq.spamhaus.net"} 0.0' in text
+    assert "abuse_dnsbl_zone_up{" not in text
