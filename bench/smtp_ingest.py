@@ -1,16 +1,20 @@
 """SMTP ingest: the durable abuse mailbox against a bare aiosmtpd no-op handler, same load.
 
-Both servers run as their own processes on 127.0.0.1 and receive the same load from Postfix's
+Every server runs as its own process on 127.0.0.1 and receives the same load from Postfix's
 ``smtp-source`` (C, so the client is not the bottleneck): ``--sessions`` parallel sessions
-sending ``--messages`` 4 KB messages in total over kept-open connections. Every message carries
+sending ``--messages`` 4 KB messages in total over kept-open connections (``--reconnect``: a new
+connection per message). Every message carries
 a unique Message-Id, so the durable listener stores each one (no duplicate short-cut); after
-each round the bench checks that the store holds exactly the messages sent. Rounds alternate
-between the servers and the median rate of each is reported with the ratio.
+each round the bench checks that the store holds exactly the messages sent. The anchor runs on
+asyncio's default loop and on uvloop (ours uses uvloop), so the ratio is reported against both;
+rounds rotate which server goes first and the median of each is reported with the ratios.
 
     .venv/bin/python bench/smtp_ingest.py [--sessions 20] [--messages 4000] [--rounds 3]
+        [--processes 1] [--reconnect] [--anchors asyncio,uvloop]
 
 Needs ``/usr/sbin/smtp-source`` (Debian package ``postfix``; installing it does not start
-Postfix where no init system runs). ``--serve-noop PORT`` is the baseline server's entry point.
+Postfix where no init system runs). ``--serve-noop PORT --loop asyncio|uvloop`` is the anchor
+server's entry point.
 """
 
 from __future__ import annotations
@@ -52,8 +56,8 @@ class NoopHandler:
         return "250 OK"
 
 
-def serve_noop(port: int) -> None:
-    """Bare aiosmtpd, default event loop, no-op handler: what aiosmtpd gives out of the box."""
+def serve_noop(port: int, loop_kind: str) -> None:
+    """Bare aiosmtpd with a no-op handler on ``loop_kind`` (asyncio's default loop or uvloop)."""
     import logging
 
     from aiosmtpd.smtp import SMTP
@@ -72,7 +76,13 @@ def serve_noop(port: int) -> None:
         await stop.wait()
         server.close()
 
-    asyncio.run(main())
+    factory = None
+    if loop_kind == "uvloop":
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(main())
 
 
 def start(cmd: list[str], env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], int]:
@@ -93,7 +103,7 @@ def stop(proc: subprocess.Popen[str]) -> None:
     proc.wait(30)
 
 
-def load(port: int, sessions: int, messages: int) -> float:
+def load(port: int, sessions: int, messages: int, reconnect: bool) -> float:
     """Seconds smtp-source needs to deliver ``messages`` over ``sessions`` parallel sessions."""
     cmd = [
         SMTP_SOURCE,
@@ -103,7 +113,7 @@ def load(port: int, sessions: int, messages: int) -> float:
         str(messages),
         "-l",
         str(MESSAGE_BYTES),
-        "-d",
+        *([] if reconnect else ["-d"]),  # -d: keep the connection open between messages
         "-f",
         "reporter@reporter.example",
         "-t",
@@ -138,37 +148,60 @@ def stored(data_dir: Path) -> int:
         return int(db.execute("SELECT count(*) FROM intake").fetchone()[0])
 
 
+#: The anchors: bare aiosmtpd on asyncio's default loop (what it gives out of the box) and on
+#: uvloop (the loop ``abuse-pipeline run`` uses), so the loop is not what makes the difference.
+ANCHORS = ("asyncio", "uvloop")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--messages", type=int, default=4000, help="messages per round, total")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--processes", type=int, default=1, help="smtp.processes for ours")
+    parser.add_argument(
+        "--reconnect", action="store_true", help="one connection per message (default: kept open)"
+    )
+    parser.add_argument(
+        "--anchors", default=",".join(ANCHORS), help="comma-separated: asyncio, uvloop"
+    )
     parser.add_argument("--serve-noop", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--loop", default="asyncio", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_noop is not None:
-        serve_noop(args.serve_noop)
+        serve_noop(args.serve_noop, args.loop)
         return 0
     if not Path(SMTP_SOURCE).exists():
         raise SystemExit(f"{SMTP_SOURCE} missing: apt-get install -y postfix")
+    anchors = [a for a in args.anchors.split(",") if a]
+    if not anchors or set(anchors) - set(ANCHORS):
+        raise SystemExit(f"--anchors: choose from {', '.join(ANCHORS)}")
 
-    samples: dict[str, list[Sample]] = {"noop": [], "durable": []}
-    ratios: list[float] = []
+    kinds = [f"noop/{a}" for a in anchors] + ["durable"]
+    samples: dict[str, list[Sample]] = {kind: [] for kind in kinds}
+    ratios: dict[str, list[float]] = {a: [] for a in anchors}
     with tempfile.TemporaryDirectory(prefix="smtp-ingest-") as tmp:
         for n in range(args.rounds):
-            # Alternate which server goes first: the machine is shared, its load drifts.
-            order = ["noop", "durable"] if n % 2 == 0 else ["durable", "noop"]
-            for kind in order:
-                if kind == "noop":
-                    samples["noop"].append(run_noop(args))
+            # Rotate which server goes first: the machine is shared, its load drifts.
+            for kind in kinds[n % len(kinds) :] + kinds[: n % len(kinds)]:
+                if kind == "durable":
+                    sample = run_durable(args, Path(tmp) / f"round{n}")
                 else:
-                    samples["durable"].append(run_durable(args, Path(tmp) / f"round{n}"))
-            noop, durable = samples["noop"][-1], samples["durable"][-1]
-            ratios.append(durable.rate / noop.rate)
+                    sample = run_noop(args, kind.removeprefix("noop/"))
+                samples[kind].append(sample)
+            durable = samples["durable"][-1]
+            parts = []
+            for anchor in anchors:
+                noop = samples[f"noop/{anchor}"][-1]
+                ratios[anchor].append(durable.rate / noop.rate)
+                parts.append(
+                    f"noop/{anchor} {noop.rate:5.0f} msg/s {noop.cpu_ms:.2f} ms "
+                    f"(ratio {ratios[anchor][-1]:.2f})"
+                )
             print(
-                f"round {n + 1}: noop {noop.rate:5.0f} msg/s {noop.cpu_ms:.2f} ms CPU/msg | "
-                f"durable {durable.rate:5.0f} msg/s {durable.cpu_ms:.2f} ms CPU/msg "
-                f"(all {args.messages} stored) | rate ratio {ratios[-1]:.2f}",
+                f"round {n + 1} [load {os.getloadavg()[0]:.2f}]: durable {durable.rate:5.0f} msg/s "
+                f"{durable.cpu_ms:.2f} ms CPU/msg (all {args.messages} stored) | "
+                + " | ".join(parts),
                 flush=True,
             )
 
@@ -177,36 +210,39 @@ def main() -> int:
 
     print(
         f"\n{args.sessions} sessions, {args.messages} x {MESSAGE_BYTES} B payload per round, "
-        f"{args.rounds} rounds, smtp.processes = {args.processes}; medians:"
+        f"{args.rounds} rounds, smtp.processes = {args.processes}, "
+        f"{'a new connection per message' if args.reconnect else 'connections kept open'}; medians "
+        f"(rate, server CPU per message):"
     )
-    print(
-        f"bare aiosmtpd no-op handler : {median('noop', 'rate'):6.0f} msg/s  "
-        f"{median('noop', 'cpu_ms'):.2f} ms server CPU/msg"
-    )
-    print(
-        f"durable abuse mailbox       : {median('durable', 'rate'):6.0f} msg/s  "
-        f"{median('durable', 'cpu_ms'):.2f} ms server CPU/msg  (each fsync'd before its 250)"
-    )
-    print(
-        f"rate ratio durable / no-op  : {statistics.median(ratios):6.2f}x  "
-        f"(per round: {min(ratios):.2f}-{max(ratios):.2f})"
-    )
-    print(
-        f"CPU ratio no-op / durable   : "
-        f"{median('noop', 'cpu_ms') / median('durable', 'cpu_ms'):6.2f}x  (>1: durable cheaper)"
-    )
+    for kind in kinds:
+        label = "durable abuse mailbox (uvloop)" if kind == "durable" else f"bare aiosmtpd {kind}"
+        print(
+            f"{label:32}: {median(kind, 'rate'):6.0f} msg/s  {median(kind, 'cpu_ms'):.2f} ms"
+            + ("  (each fsync'd before its 250)" if kind == "durable" else "")
+        )
+    for anchor in anchors:
+        per_round = ratios[anchor]
+        print(
+            f"rate ratio durable / noop/{anchor:7}: {statistics.median(per_round):5.2f}x  "
+            f"(per round: {', '.join(f'{r:.2f}' for r in per_round)})"
+        )
+        print(
+            f"CPU ratio noop/{anchor} / durable  : "
+            f"{median(f'noop/{anchor}', 'cpu_ms') / median('durable', 'cpu_ms'):5.2f}x  "
+            "(>1: durable cheaper)"
+        )
     return 0
 
 
 def measured(proc: subprocess.Popen[str], port: int, args: argparse.Namespace) -> Sample:
     cpu_before = cpu_seconds(proc.pid)
-    seconds = load(port, args.sessions, args.messages)
+    seconds = load(port, args.sessions, args.messages, args.reconnect)
     cpu = cpu_seconds(proc.pid) - cpu_before
     return Sample(args.messages / seconds, cpu * 1000 / args.messages)
 
 
-def run_noop(args: argparse.Namespace) -> Sample:
-    noop, port = start([sys.executable, __file__, "--serve-noop", "0"])
+def run_noop(args: argparse.Namespace, loop_kind: str) -> Sample:
+    noop, port = start([sys.executable, __file__, "--serve-noop", "0", "--loop", loop_kind])
     try:
         return measured(noop, port, args)
     finally:

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+#: Verdicts remembered per policy: the same few addresses arrive on every message, while a
+#: client trying many addresses must not grow the memory without bound.
+VERDICT_CACHE_SIZE = 1024
+
 
 class RecipientPolicy:
     """Accept-list of abuse addresses and whole domains."""
@@ -17,9 +21,18 @@ class RecipientPolicy:
     def __init__(self, addresses: Iterable[str], domains: Iterable[str] = ()) -> None:
         self._addresses = frozenset(_normalise(a) for a in addresses)
         self._domains = frozenset(d.strip().rstrip(".").lower() for d in domains)
+        self._verdicts: dict[str, bool] = {}
 
     def accepts(self, address: str) -> bool:
         """True when mail for ``address`` belongs to the abuse desk."""
+        verdict = self._verdicts.get(address)
+        if verdict is None:
+            if len(self._verdicts) >= VERDICT_CACHE_SIZE:
+                self._verdicts.clear()
+            verdict = self._verdicts[address] = self._decide(address)
+        return verdict
+
+    def _decide(self, address: str) -> bool:
         address = _normalise(address)
         if address in self._addresses:
             return True

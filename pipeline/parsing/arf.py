@@ -8,9 +8,9 @@ feedback part and no Source-IP: the source is recovered from the original's Rece
 from __future__ import annotations
 
 from email.message import Message
-from email.utils import getaddresses
 
 from pipeline.models import Report
+from pipeline.parsing.addresses import addresses
 from pipeline.parsing.context import Context, add_origin, evidence_of, field_lines
 from pipeline.parsing.dates import to_utc
 from pipeline.parsing.mime import header_text, header_values
@@ -148,11 +148,11 @@ def _declared_senders(
 
 def _recipient_domains(rcpt_to: list[str], original: Message | None) -> set[str | None]:
     """Registrable domains of the complaining recipients (the victims, never offenders)."""
-    addresses = list(rcpt_to)
+    values = list(rcpt_to)
     if original is not None:
-        addresses.append(header_text(original, "To"))
+        values.append(header_text(original, "To"))
     return {
         registrable_domain(address.rsplit("@", 1)[1].strip(" >"))
-        for _, address in getaddresses(addresses)
+        for address in addresses(values)
         if "@" in address
     }

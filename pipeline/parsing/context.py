@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from email.message import Message
-from email.utils import getaddresses
+from functools import cached_property
+from typing import Any, TypeVar, cast
 
 from pipeline.config import ParsingConfig
+from pipeline.parsing.addresses import addresses
 from pipeline.parsing.limits import MAX_BODY_CHARS, MAX_EVIDENCE_CHARS, MAX_RECEIVED_HOPS
-from pipeline.parsing.mime import MimePart, MimeTree, decode_bytes, header_text, header_values
+from pipeline.parsing.mime import (
+    HeaderFields,
+    Headers,
+    MimePart,
+    MimeTree,
+    decode_bytes,
+    header_block,
+    header_text,
+    header_values,
+)
 from pipeline.parsing.offenders import OffenderSet, valid_email
 from pipeline.parsing.psl import registrable_domain
 from pipeline.parsing.received import origin_hop
@@ -22,30 +34,46 @@ _BY_HOST = re.compile(r"\bby\s+([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,63})\b", r
 #: addresses under these domains are the reporter's, not the abuser's.
 OWN_ADDRESS_FIELDS = ("From", "Sender", "Reply-To", "Return-Path")
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,63})\s*:\s*(.*)$")
+T = TypeVar("T")
 
 
 class FormatError(Exception):
     """The message is in a recognised format but violates it; ``str(exc)`` is the reason."""
 
 
-@dataclass(frozen=True, slots=True)
+# Not slotted: the header-derived sets below are cached per message (``cached_property``
+# needs an instance ``__dict__``) because every format parser asks for them, some twice.
+@dataclass(frozen=True)
 class Context:
     """The walked message plus who sent it; built once per message."""
 
     tree: MimeTree
     config: ParsingConfig
     reporter: str | None
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def root(self) -> Message:
         return self.tree.root
 
     @property
+    def headers(self) -> HeaderFields:
+        """The report's own header fields (indexed ``root``)."""
+        return self.tree.headers
+
+    def remember(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, run once per message: detection and the chosen parser share it."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
+
+    @cached_property
     def reporter_domain(self) -> str | None:
         if not self.reporter:
             return None
         return registrable_domain(self.reporter.rsplit("@", 1)[-1])
 
+    @cached_property
     def own_domains(self) -> frozenset[str]:
         """Registrable domains of the reporter's own mail system, read from the report's header.
 
@@ -53,8 +81,9 @@ class Context:
         right-hand side. The desk's own domain (its recipients') is never counted: a hosting
         provider's customers live under it, and a forward can rewrite Return-Path to it.
         """
-        return own_domains(self.root, self.recipients())
+        return own_domains(self.headers, self.recipients)
 
+    @cached_property
     def relay_domains(self) -> frozenset[str]:
         """Registrable domains of the hosts that received the report itself (``by`` clauses).
 
@@ -62,7 +91,7 @@ class Context:
         passed them last, so they are never its origin.
         """
         found = set()
-        for value in header_values(self.root, "Received")[:MAX_RECEIVED_HOPS]:
+        for value in header_values(self.headers, "Received")[:MAX_RECEIVED_HOPS]:
             for host in _BY_HOST.findall(value):
                 base = registrable_domain(host)
                 if base:
@@ -71,21 +100,22 @@ class Context:
 
     def offender_set(self, *extra_ignored: str | None) -> OffenderSet:
         """A collector that ignores the reporter's and trusted relays' own domains."""
-        ignored = {self.reporter_domain, *self.own_domains(), *extra_ignored}
+        ignored = {self.reporter_domain, *self.own_domains, *extra_ignored}
         ignored.update(registrable_domain(d) for d in self.config.trusted_domains)
         return OffenderSet(
             ignored_domains=frozenset(d for d in ignored if d),
-            ignored_emails=self.recipients(),
+            ignored_emails=self.recipients,
         )
 
+    @cached_property
     def recipients(self) -> frozenset[str]:
         """The desk's own addresses: where this report was sent (To, Cc, Delivered-To).
 
         Only the addresses, not their domains: a hosting provider's customers often live
         under the provider's own domain, and those are exactly the offenders we look for.
         """
-        values = [header_text(self.root, name) for name in ("To", "Cc", "Delivered-To")]
-        return frozenset(a.lower() for _, a in getaddresses(values) if "@" in a)
+        values = [header_text(self.headers, name) for name in ("To", "Cc", "Delivered-To")]
+        return frozenset(a.lower() for a in addresses(values) if "@" in a)
 
     def parts_of(self, message_index: int) -> list[MimePart]:
         return [p for p in self.tree.parts if p.message_index == message_index]
@@ -95,6 +125,12 @@ class Context:
         return bounded(self.texts(0, limit=3), MAX_BODY_CHARS)
 
     def texts(self, message_index: int, *, limit: int = 20) -> str:
+        """The plain text of one message (an HTML part, tag-stripped, when it has none)."""
+        # Detection asks each format in turn for the same text; join (and strip HTML) once.
+        key = f"texts:{message_index}:{limit}"
+        return self.remember(key, lambda: self._texts(message_index, limit))
+
+    def _texts(self, message_index: int, limit: int) -> str:
         chunks: list[str] = []
         for part in self.parts_of(message_index):
             if part.text is None or part.filename:
@@ -112,26 +148,26 @@ class Context:
         return "\n".join(p.text for p in self.parts_of(message_index) if p.text is not None)
 
     def date(self) -> str:
-        return header_text(self.root, "Date")
+        return header_text(self.headers, "Date")
 
     def subject(self) -> str:
-        return header_text(self.root, "Subject")
+        return header_text(self.headers, "Subject")
 
 
-def reporter_of(msg: Message) -> str | None:
+def reporter_of(msg: Headers) -> str | None:
     """The reporting organisation's address: ``Reply-To``-independent ``From`` of the report."""
     value = header_text(msg, "From") or header_text(msg, "Sender")
-    for _, address in getaddresses([value]):
+    for address in addresses([value]):
         checked = valid_email(address)
         if checked:
             return checked.lower()
     return None
 
 
-def own_domains(msg: Message, recipients: frozenset[str] = frozenset()) -> frozenset[str]:
+def own_domains(msg: Headers, recipients: frozenset[str] = frozenset()) -> frozenset[str]:
     """See ``Context.own_domains``: the sender side's domains named in ``msg``'s header."""
     values = [header_text(msg, name) for name in OWN_ADDRESS_FIELDS]
-    hosts = [a.rsplit("@", 1)[1] for _, a in getaddresses(values) if "@" in a]
+    hosts = [a.rsplit("@", 1)[1] for a in addresses(values) if "@" in a]
     message_id = header_text(msg, "Message-ID").strip().strip("<>")
     if "@" in message_id:
         hosts.append(message_id.rsplit("@", 1)[1])
@@ -169,7 +205,7 @@ def field_lines(text: str) -> dict[str, list[str]]:
 
 def evidence_of(msg: Message) -> str:
     """Headers and the start of the body of an attached original message."""
-    head = "\n".join(f"{k}: {header_text(msg, k)}" for k in dict.fromkeys(msg.keys()))
+    head = header_block(msg)
     body = ""
     payload = msg.get_payload()
     if isinstance(payload, list):
@@ -188,12 +224,12 @@ def evidence_of(msg: Message) -> str:
 
 def add_origin(ctx: Context, offenders: OffenderSet, msg: Message) -> None:
     """The Received-chain origin of an original message, if it is a global address."""
-    trusted = {*filter(None, [ctx.reporter_domain]), *ctx.own_domains(), *ctx.relay_domains()}
+    trusted = {*filter(None, [ctx.reporter_domain]), *ctx.own_domains, *ctx.relay_domains}
     received = header_values(msg, "Received")
     # The newest hop's ``by`` host is the reporter's receiving MX (the FBL operator's own).
     if received:
         trusted.update(filter(None, map(registrable_domain, _BY_HOST.findall(received[0])[:1])))
-    desk = {registrable_domain(a.rsplit("@", 1)[1]) for a in ctx.recipients()}
+    desk = {registrable_domain(a.rsplit("@", 1)[1]) for a in ctx.recipients}
     hop = origin_hop(
         received,
         trusted_networks=ctx.config.trusted_networks,

@@ -40,7 +40,7 @@ FORMATS = (
 
 def detect(ctx: Context) -> str:
     """The format name of the walked message."""
-    if header_text(ctx.root, "X-XARF") or xarf.find_report_part(ctx) is not None:
+    if header_text(ctx.headers, "X-XARF") or xarf.find_report_part(ctx) is not None:
         return xarf.FORMAT
     if any(p.content_type == "message/feedback-report" for p in ctx.tree.parts) or arf.is_jmrp(ctx):
         return arf.FORMAT

@@ -35,7 +35,7 @@ def without_footer(text: str) -> str:
 
 def is_automated(ctx: Context) -> bool:
     """RFC 3834 §5: ``Auto-Submitted`` with any value but ``no`` marks a machine's message."""
-    value = header_text(ctx.root, "Auto-Submitted").strip().lower()
+    value = header_text(ctx.headers, "Auto-Submitted").strip().lower()
     return bool(value) and not value.startswith("no")
 
 

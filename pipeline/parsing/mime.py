@@ -14,9 +14,10 @@ import email
 import gzip
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.header import decode_header
 from email.message import Message
+from typing import Any
 
 from pipeline.config import ParsingConfig
 from pipeline.parsing.limits import MAX_ARCHIVE_MEMBERS, MAX_HEADER_VALUE_CHARS
@@ -54,6 +55,35 @@ class MimePart:
     truncated: bool = False
 
 
+class HeaderFields:
+    """A message's header fields indexed by lower-case name, read in one pass.
+
+    ``Message.get`` scans every field for each name asked, and a report's own header is asked
+    for a dozen names; the index answers each at once, with the very values ``get`` and
+    ``get_all`` return.
+    """
+
+    __slots__ = ("_fields", "_policy")
+
+    def __init__(self, msg: Message) -> None:
+        self._policy = msg.policy
+        self._fields: dict[str, list[tuple[str, Any]]] = {}
+        for name, value in msg.raw_items():
+            self._fields.setdefault(name.lower(), []).append((name, value))
+
+    def get(self, name: str) -> Any:
+        found = self._fields.get(name.lower())
+        return self._policy.header_fetch_parse(*found[0]) if found else None
+
+    def get_all(self, name: str) -> list[Any] | None:
+        found = self._fields.get(name.lower())
+        return [self._policy.header_fetch_parse(k, v) for k, v in found] if found else None
+
+
+#: Where header values are read from: a message, or its index when it is asked often.
+Headers = Message | HeaderFields
+
+
 @dataclass(frozen=True, slots=True)
 class MimeTree:
     """The walked message: its root, its leaves in order and the embedded originals."""
@@ -62,6 +92,11 @@ class MimeTree:
     parts: tuple[MimePart, ...]
     embedded: tuple[Message, ...]
     warnings: tuple[str, ...]
+    #: The root's header fields, indexed: every format reads several of them.
+    headers: HeaderFields = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "headers", HeaderFields(self.root))
 
 
 def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
@@ -84,17 +119,22 @@ def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
 
 def _clean(text: str) -> str:
     # compat32 keeps undecodable header bytes as surrogates; make them printable replacements.
+    if text.isascii():  # the common case has none, and the round trip costs a copy
+        return text
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def header_text(msg: Message, name: str) -> str:
+def header_text(msg: Headers, name: str) -> str:
     """A header's value with RFC 2047 encoded-words decoded; ``""`` when absent or broken."""
     try:
         raw = msg.get(name)
     except Exception:  # a broken header must not fail the report
         return ""
-    if raw is None:
-        return ""
+    return "" if raw is None else field_text(raw)
+
+
+def field_text(raw: object) -> str:
+    """One raw header value as ``header_text`` returns it: decoded, cleaned and bounded."""
     value = _clean(str(raw))[:MAX_HEADER_VALUE_CHARS]
     if "=?" not in value:
         return " ".join(value.split())
@@ -108,7 +148,13 @@ def header_text(msg: Message, name: str) -> str:
     return " ".join("".join(out).split())
 
 
-def header_values(msg: Message, name: str) -> list[str]:
+def header_block(msg: Message) -> str:
+    """Every header field as a ``Name: value`` line: each name once, with its first value."""
+    fields = HeaderFields(msg)
+    return "\n".join(f"{k}: {header_text(fields, k)}" for k in dict.fromkeys(msg.keys()))
+
+
+def header_values(msg: Headers, name: str) -> list[str]:
     """All values of a repeated header (e.g. ``Received``), cleaned and bounded."""
     try:
         values = msg.get_all(name) or []
@@ -117,14 +163,28 @@ def header_values(msg: Message, name: str) -> list[str]:
     return [" ".join(_clean(str(v))[:MAX_HEADER_VALUE_CHARS].split()) for v in values]
 
 
-def count_header_fields(raw: bytes) -> int:
-    """Header fields of the top-level header block, counted without parsing it."""
+def _header_end(raw: bytes) -> int:
+    """Where the top-level header block ends (the first empty line), or ``-1``."""
     end = raw.find(b"\n\n")
     end_crlf = raw.find(b"\r\n\r\n")
-    if end < 0 or (0 <= end_crlf < end):
-        end = end_crlf
+    return end_crlf if end < 0 or (0 <= end_crlf < end) else end
+
+
+def count_header_fields(raw: bytes) -> int:
+    """Header fields of the top-level header block, counted without parsing it."""
+    end = _header_end(raw)
     block = raw if end < 0 else raw[:end]
     return sum(1 for line in block.split(b"\n") if line[:1] not in (b" ", b"\t", b""))
+
+
+def _header_flood(raw: bytes, limit: int) -> int | None:
+    """The field count when it exceeds ``limit``, else ``None``."""
+    # Every field takes at least one line: a short header is settled by one count in C.
+    end = _header_end(raw)
+    if raw.count(b"\n", 0, end if end > 0 else len(raw)) < limit:
+        return None
+    fields = count_header_fields(raw)
+    return fields if fields > limit else None
 
 
 def read_archive_text(data: bytes, filename: str, limit: int) -> str | None:
@@ -214,6 +274,11 @@ class _Walker:
 
 def _filename(msg: Message) -> str | None:
     try:
+        # ``get_filename`` parses every parameter of both fields; most parts name no file,
+        # which a substring test settles (RFC 2183 ``filename``, RFC 2045 ``name``).
+        declared = (str(msg.get(field, "")) for field in ("Content-Disposition", "Content-Type"))
+        if not any("name" in value.lower() for value in declared):
+            return None
         name = msg.get_filename()
     except Exception:
         return None
@@ -243,8 +308,8 @@ def walk_message(raw: bytes, config: ParsingConfig) -> MimeTree:
     """Parse and walk ``raw`` within the configured limits; raises ``MimeError`` with a reason."""
     if len(raw) > config.max_message_bytes:
         raise MimeError(f"message of {len(raw)} bytes exceeds max_message_bytes")
-    fields = count_header_fields(raw[: config.max_part_bytes])
-    if fields > config.max_headers:
+    fields = _header_flood(raw[: config.max_part_bytes], config.max_headers)
+    if fields is not None:
         raise MimeError(f"header flood: {fields} header fields, limit {config.max_headers}")
     walker = _Walker(config)
     try:

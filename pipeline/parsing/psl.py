@@ -9,12 +9,15 @@ from functools import cache
 
 from publicsuffixlist import PublicSuffixList
 
+from pipeline.parsing.memo import HostCache
+
 
 @cache
 def _psl() -> PublicSuffixList:
     return PublicSuffixList()
 
 
+@HostCache
 def registrable_domain(host: str) -> str | None:
     """``www.shop.example.co.uk`` → ``example.co.uk``; ``None`` for a bare suffix or junk.
 
@@ -28,6 +31,7 @@ def registrable_domain(host: str) -> str | None:
     return str(result) if result else None
 
 
+@HostCache
 def has_known_suffix(host: str) -> bool:
     """Whether ``host`` ends in a suffix that is actually on the list (not just ``*``)."""
     host = host.strip().rstrip(".").lower()

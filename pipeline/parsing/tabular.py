@@ -54,6 +54,11 @@ def _table_text(ctx: Context, part: MimePart) -> str | None:
 
 def tables(ctx: Context) -> list[tuple[str, str]]:
     """``(name, text)`` for every table attachment of the report."""
+    # Detection reads them, then parsing: inflate a zipped table only once.
+    return ctx.remember("tabular.tables", lambda: _find_tables(ctx))
+
+
+def _find_tables(ctx: Context) -> list[tuple[str, str]]:
     found = []
     for part in ctx.parts_of(0):
         text = _table_text(ctx, part)

@@ -228,7 +228,7 @@ def find_report_parts(ctx: Context) -> list[tuple[str, str]]:
     Some reporters (WebIron) attach one report part per incident to the same mail.
     """
     found = []
-    declared = bool(header_text(ctx.root, "X-XARF"))
+    declared = bool(header_text(ctx.headers, "X-XARF"))
     for part in ctx.tree.parts:
         if part.text is None or part.message_index != 0:
             continue
@@ -293,10 +293,15 @@ def _parse_part(ctx: Context, kind: str, text: str) -> Report:
     return _from_yaml(ctx, text)
 
 
+#: libyaml's safe loader when PyYAML was built with it: same documents, same types, some
+#: 10x faster than the pure-Python ``SafeLoader``, which is the fallback.
+_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _yaml_fields(text: str) -> tuple[dict[str, str], list[str]]:
     warnings: list[str] = []
     try:
-        loaded = yaml.safe_load(text[:MAX_STRUCTURED_BYTES])
+        loaded = yaml.load(text[:MAX_STRUCTURED_BYTES], Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError:
         loaded = None
         warnings.append("X-ARF report part is not valid YAML: read as Name: value lines")

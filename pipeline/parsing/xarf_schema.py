@@ -253,15 +253,16 @@ SAMPLE_MEMBERS = ("ContentType", "Base64Encoded", "Description", "Payload")
 def _walk_fields(path: str, value: Any) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
-            sub = f"{path}.{key}"
             check = LEGACY_FIELDS.get(key)
+            # Most members are unchecked scalars: their path is never needed, so not built.
             if check is not None:
-                check(sub, item)
-            if key != "Custom":
-                _walk_fields(sub, item)
+                check(f"{path}.{key}", item)
+            if key != "Custom" and isinstance(item, dict | list):
+                _walk_fields(f"{path}.{key}", item)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _walk_fields(f"{path}[{i}]", item)
+            if isinstance(item, dict | list):
+                _walk_fields(f"{path}[{i}]", item)
 
 
 def _require(path: str, obj: Any, *members: str) -> None:

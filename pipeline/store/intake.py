@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -34,6 +35,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 from pipeline.clock import Clock, SystemClock
 from pipeline.models import Channel, Envelope, IntakeRecord, IntakeState
 from pipeline.store.engine import Migration, apply_migrations, read_only
+from pipeline.store.sqlite_batch import SqliteBatch
 
 COMPONENT = "intake"
 
@@ -122,6 +124,34 @@ def sha256_hex(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+class _Batch(Protocol):
+    """The statements of one group commit, inside its transaction."""
+
+    def known(self, digests: Sequence[str]) -> Iterable[Mapping[str, Any]]: ...
+
+    def insert(self, rows: Iterable[Mapping[str, Any]]) -> None: ...
+
+    def ids(self, digests: Sequence[str]) -> Iterable[tuple[str, int]]: ...
+
+
+class _CoreBatch:
+    """A group commit through SQLAlchemy Core: every dialect (PostgreSQL)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def known(self, digests: Sequence[str]) -> Iterable[Mapping[str, Any]]:
+        return [row._asdict() for row in self._conn.execute(_KNOWN, {"digests": digests})]
+
+    def insert(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        # executemany without RETURNING is one driver call on every dialect; ordered
+        # RETURNING would fall back to one INSERT per row on SQLite.
+        self._conn.execute(_INSERT, list(rows))
+
+    def ids(self, digests: Sequence[str]) -> Iterable[tuple[str, int]]:
+        return [(d, i) for d, i in self._conn.execute(_IDS, {"digests": digests})]
+
+
 class SqlIntakeStore:
     """``IntakeStore`` on SQLAlchemy Core (SQLite embedded, PostgreSQL by URL)."""
 
@@ -130,6 +160,12 @@ class SqlIntakeStore:
         self._reader = read_only(engine)
         self._clock = clock or SystemClock()
         apply_migrations(engine, COMPONENT, MIGRATIONS)
+        # SQLite (the embedded default) takes the listener's batches through its driver.
+        self._sqlite = (
+            SqliteBatch(engine, intake_table, _RECORD_COLUMNS)
+            if engine.dialect.name == "sqlite"
+            else None
+        )
 
     def add(self, raw: bytes, channel: Channel, envelope: Envelope) -> tuple[IntakeRecord, bool]:
         return self.add_many([Delivery(raw, channel, envelope)])[0]
@@ -138,20 +174,18 @@ class SqlIntakeStore:
         # One SELECT for the batch's known hashes and one multi-row INSERT for the new ones:
         # per-row statements cost more than the commit itself.
         digests = [sha256_hex(d.raw) for d in deliveries]
-        with self._engine.begin() as conn:
+        with self._batch() as batch:
             known = {
-                row.sha256: _record(row)
-                for row in conn.execute(_KNOWN, {"digests": list(set(digests))})
+                values["sha256"]: _record_from(values["id"], values)
+                for values in batch.known(list(set(digests)))
             }
             fresh: dict[str, dict[str, Any]] = {}
             for delivery, digest in zip(deliveries, digests, strict=True):
                 if digest not in known and digest not in fresh:
                     fresh[digest] = self._row(delivery, digest)
             if fresh:
-                # executemany without RETURNING is one driver call on every dialect; ordered
-                # RETURNING would fall back to one INSERT per row on SQLite.
-                conn.execute(_INSERT, list(fresh.values()))
-                for digest, intake_id in conn.execute(_IDS, {"digests": list(fresh)}):
+                batch.insert(fresh.values())
+                for digest, intake_id in batch.ids(list(fresh)):
                     known[digest] = _record_from(intake_id, fresh[digest])
         results: list[tuple[IntakeRecord, bool]] = []
         for digest in digests:
@@ -159,6 +193,15 @@ class SqlIntakeStore:
             results.append((known[digest], created))
             fresh.pop(digest, None)  # a second copy in the same batch is a duplicate
         return results
+
+    @contextmanager
+    def _batch(self) -> Iterator[_Batch]:
+        if self._sqlite is not None:
+            with self._sqlite.transaction() as batch:
+                yield batch
+        else:
+            with self._engine.begin() as conn:
+                yield _CoreBatch(conn)
 
     def _row(self, delivery: Delivery, digest: str) -> dict[str, Any]:
         env = delivery.envelope

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import time
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,13 @@ def test_idle_session_is_closed_with_421(tmp_path: Path) -> None:
     with MailboxServer(config) as server, RawSession(server.port) as session:
         assert session.reply().startswith("421 4.4.2")
         assert session.reply() == ""
+
+
+def test_activity_postpones_the_idle_timeout(tmp_path: Path) -> None:
+    """Commands keep a session open past smtp.idle_timeout; silence afterwards still gets 421."""
+    config = mailbox_config(tmp_path, idle_timeout=0.3)
+    with MailboxServer(config) as server, RawSession(server.port) as session:
+        for _ in range(12):
+            time.sleep(0.05)
+            assert session.command("NOOP") == "250 OK"
+        assert session.reply().startswith("421 4.4.2")

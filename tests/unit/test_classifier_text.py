@@ -16,8 +16,18 @@ def test_addresses_become_placeholders() -> None:
 def test_url_keeps_its_words() -> None:
     """A URL becomes a marker followed by its words, so ``login``/``verify`` still count."""
     assert normalise("see https://bank.example/login/verify.php") == (
-        "see tokurl https bank example login verify php"
+        "see tokurl bank login verify php"
     )
+
+
+def test_top_level_label_is_dropped() -> None:
+    """Domains lose their TLD, which tells where training data came from, not what it says."""
+    assert normalise("shop cheap-sneakers.example") == "shop tokdomain cheap sneakers"
+
+
+def test_file_names_keep_their_extension() -> None:
+    """A dotted file name like ``invoice.exe`` is not taken for a domain."""
+    assert normalise("invoice.exe") == "invoice exe"
 
 
 def test_cjk_is_split_into_characters() -> None:
@@ -26,13 +36,18 @@ def test_cjk_is_split_into_characters() -> None:
 
 
 def test_structured_fields_become_tokens() -> None:
-    """Feedback-Type, reporter domain and offender roles appear as language-free tokens."""
+    """Format, Feedback-Type and offender kinds/roles appear as language-free tokens."""
     report = Report(format="arf", reporter="fbl@mail.example", fields={"feedback_type": "abuse"},
                     offenders=(Offender(OffenderKind.IP, "192.0.2.1", "source"),))
     tokens = report_text(report).split()
-    for token in ("fmt_arf", "feedback_type_abuse", "reporter_domain_mail_example",
-                  "offender_ip", "role_source"):
+    for token in ("fmt_arf", "feedback_type_abuse", "offender_ip", "role_source"):
         assert token in tokens
+
+
+def test_repeated_tokens_appear_once() -> None:
+    """Each token enters the model input once, however often the report repeats it."""
+    text = report_text(Report(format="freetext", body="spam spam spam eggs"))
+    assert text.split().count("spam") == 1
 
 
 def test_huge_body_is_bounded() -> None:

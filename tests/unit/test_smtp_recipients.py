@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from listeners.recipients import RecipientPolicy
+from listeners.recipients import VERDICT_CACHE_SIZE, RecipientPolicy
 
 POLICY = RecipientPolicy(["abuse@example.net"], ["abuse.example.org."])
 
@@ -39,3 +39,11 @@ def test_desk_addresses_are_accepted(address: str) -> None:
 def test_everything_else_is_refused(address: str) -> None:
     """Other mailboxes, other domains, subdomains and routing syntax are refused."""
     assert not POLICY.accepts(address)
+
+
+def test_verdicts_stay_right_past_the_cache_size() -> None:
+    """Answers stay correct for more distinct addresses than the verdict cache holds."""
+    policy = RecipientPolicy(["abuse@example.net"])
+    for n in range(VERDICT_CACHE_SIZE + 10):
+        assert not policy.accepts(f"probe{n}@example.com")
+        assert policy.accepts("Abuse@example.net")
