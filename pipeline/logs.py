@@ -55,6 +55,11 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     """Send JSON lines to stderr at ``level``; call once at start-up with the config's secrets."""
     SecretScrubber.register(secrets)
+    # The JSON lines never print the caller, thread or process: don't pay to look them up on
+    # every record (the SMTP listener logs one line per session on its hot path).
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
