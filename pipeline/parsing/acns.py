@@ -39,7 +39,7 @@ def notice_text(ctx: Context) -> str | None:
 def parse(ctx: Context) -> Report:
     xml = notice_text(ctx) or ""
     offenders = ctx.offender_set()
-    warnings = list(ctx.tree.warnings)
+    warnings: list[str] = []
     source = _SOURCE.search(xml)
     block = source.group(1) if source else ""
     address = _element("IP_Address", block)
@@ -53,18 +53,13 @@ def parse(ctx: Context) -> Report:
         "acns_type": _element("Type", block),
         "source_port": _element("Port", block),
     }
-    if ctx.reporter_domain:
-        fields["reporter_domain"] = ctx.reporter_domain
-    return Report(
-        format=FORMAT,
-        subject=ctx.subject(),
-        reporter=ctx.reporter,
-        offenders=offenders.result(),
-        body=ctx.report_text(),
+    return ctx.report(
+        FORMAT,
+        offenders,
         evidence=bounded(xml, MAX_EVIDENCE_CHARS),
         fields={k: v for k, v in fields.items() if v},
         # ACNS exists for one thing only: copyright infringement notices.
         declared_category="copyright",
-        date=to_utc(_element("TimeStamp", block)) or to_utc(ctx.date()),
-        warnings=tuple(warnings),
+        date=to_utc(_element("TimeStamp", block)),
+        warnings=warnings,
     )

@@ -95,20 +95,14 @@ def parse(ctx: Context) -> Report:
         warnings.append("offender list truncated")
 
     fields["feedback_type"] = feedback_type
-    if ctx.reporter_domain:
-        fields["reporter_domain"] = ctx.reporter_domain
-    date = to_utc(fields.get("arrival_date") or fields.get("received_date") or ctx.date())
-    return Report(
-        format=FORMAT,
-        subject=ctx.subject(),
-        reporter=ctx.reporter,
-        offenders=offenders.result(),
-        body=ctx.report_text(),
+    return ctx.report(
+        FORMAT,
+        offenders,
         evidence=evidence_of(original) if original is not None else "",
         fields=fields,
         declared_category=FEEDBACK_TYPES.get(feedback_type),
-        date=date,
-        warnings=(*ctx.tree.warnings, *warnings),
+        date=to_utc(fields.get("arrival_date") or fields.get("received_date")),
+        warnings=warnings,
     )
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import Message
 from functools import cached_property
 from typing import Any, TypeVar, cast
 
 from pipeline.config import ParsingConfig
+from pipeline.models import Report
 from pipeline.parsing.addresses import addresses
+from pipeline.parsing.dates import to_utc
 from pipeline.parsing.limits import MAX_BODY_CHARS, MAX_EVIDENCE_CHARS, MAX_RECEIVED_HOPS
 from pipeline.parsing.mime import (
     HeaderFields,
@@ -149,6 +152,40 @@ class Context:
 
     def date(self) -> str:
         return header_text(self.headers, "Date")
+
+    def report(
+        self,
+        format: str,
+        offenders: OffenderSet,
+        *,
+        body: str | None = None,
+        evidence: str = "",
+        fields: dict[str, str] | None = None,
+        declared_category: str | None = None,
+        date: datetime | None = None,
+        warnings: Sequence[str] = (),
+    ) -> Report:
+        """The format's findings as a ``Report``, with what every format takes from the mail.
+
+        Subject, reporter, the report's own text, its date and the MIME walk's warnings come
+        from the message unless the format read better ones; ``reporter_domain`` is added to
+        ``fields`` when the format did not set it.
+        """
+        fields = dict(fields or {})
+        if self.reporter_domain and "reporter_domain" not in fields:
+            fields["reporter_domain"] = self.reporter_domain
+        return Report(
+            format=format,
+            subject=self.subject(),
+            reporter=self.reporter,
+            offenders=offenders.result(),
+            body=self.report_text() if body is None else body,
+            evidence=evidence,
+            fields=fields,
+            declared_category=declared_category,
+            date=date or to_utc(self.date()),
+            warnings=(*self.tree.warnings, *warnings),
+        )
 
     def subject(self) -> str:
         return header_text(self.headers, "Subject")

@@ -12,7 +12,6 @@ from email.message import Message
 
 from pipeline.models import Report
 from pipeline.parsing.context import Context, FormatError, add_origin, bounded, evidence_of
-from pipeline.parsing.dates import to_utc
 from pipeline.parsing.limits import MAX_BODY_CHARS
 from pipeline.parsing.mime import header_text
 
@@ -67,14 +66,6 @@ def parse(ctx: Context) -> Report:
     sender = header_text(original, "Return-Path") or header_text(original, "From")
     if sender:
         offenders.declared_email(sender.split()[-1] if " " in sender else sender, "sender")
-    return Report(
-        format=FORMAT,
-        subject=ctx.subject(),
-        reporter=ctx.reporter,
-        offenders=offenders.result(),
-        body=bounded(body, MAX_BODY_CHARS),
-        evidence=evidence_of(original),
-        fields={"reporter_domain": ctx.reporter_domain} if ctx.reporter_domain else {},
-        date=to_utc(ctx.date()),
-        warnings=ctx.tree.warnings,
+    return ctx.report(
+        FORMAT, offenders, body=bounded(body, MAX_BODY_CHARS), evidence=evidence_of(original)
     )

@@ -15,7 +15,6 @@ import re
 
 from pipeline.models import Report
 from pipeline.parsing.context import Context, bounded
-from pipeline.parsing.dates import to_utc
 from pipeline.parsing.limits import MAX_EVIDENCE_CHARS
 from pipeline.parsing.mime import header_text
 from pipeline.parsing.notice_fields import read_declared
@@ -44,7 +43,7 @@ def parse(ctx: Context) -> Report:
     parts = [p for p in ctx.parts_of(0) if p.text is not None]
     text = "\n".join(p.text for p in parts if p.text is not None)
     attachments = "\n".join(p.text for p in parts if p.text is not None and p.filename)
-    warnings = list(ctx.tree.warnings)
+    warnings: list[str] = []
     declared = read_declared(ctx.texts(0) + "\n" + attachments, offenders)
     if not (declared and is_automated(ctx)):
         offenders.scan_text(
@@ -56,17 +55,11 @@ def parse(ctx: Context) -> Report:
         )
     if not text.strip():
         warnings.append("report has no readable text")
-    fields = {"reporter_domain": ctx.reporter_domain} if ctx.reporter_domain else {}
-    if declared:
-        fields["declared_fields"] = str(declared)
-    return Report(
-        format=FORMAT,
-        subject=ctx.subject(),
-        reporter=ctx.reporter,
-        offenders=offenders.result(),
-        body=ctx.report_text(),
+    fields = {"declared_fields": str(declared)} if declared else {}
+    return ctx.report(
+        FORMAT,
+        offenders,
         evidence=bounded(attachments, MAX_EVIDENCE_CHARS),
         fields=fields,
-        date=to_utc(ctx.date()),
-        warnings=tuple(warnings),
+        warnings=warnings,
     )

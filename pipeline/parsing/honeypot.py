@@ -13,7 +13,6 @@ import re
 
 from pipeline.models import Report
 from pipeline.parsing.context import Context
-from pipeline.parsing.dates import to_utc
 from pipeline.parsing.offenders import OffenderSet
 
 FORMAT = "honeypot"
@@ -53,19 +52,9 @@ def parse(ctx: Context) -> Report:
     offenders = ctx.offender_set()
     text = ctx.texts(0, limit=3)
     activities = read_sections(text, offenders)
-    warnings = list(ctx.tree.warnings)
+    warnings: list[str] = []
     if not offenders.result():
         warnings.append("Project Honey Pot report lists no IPs")
-    fields = {"activities": ", ".join(activities)}
-    if ctx.reporter_domain:
-        fields["reporter_domain"] = ctx.reporter_domain
-    return Report(
-        format=FORMAT,
-        subject=ctx.subject(),
-        reporter=ctx.reporter,
-        offenders=offenders.result(),
-        body=ctx.report_text(),
-        fields=fields,
-        date=to_utc(ctx.date()),
-        warnings=tuple(warnings),
+    return ctx.report(
+        FORMAT, offenders, fields={"activities": ", ".join(activities)}, warnings=warnings
     )

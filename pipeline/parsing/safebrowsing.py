@@ -15,7 +15,6 @@ import re
 
 from pipeline.models import Report
 from pipeline.parsing.context import Context
-from pipeline.parsing.dates import to_utc
 
 FORMAT = "safebrowsing"
 _ROOT = re.compile(r"<notification_message\b[^>]{0,500}>", re.IGNORECASE)
@@ -47,7 +46,7 @@ def bracket_ipv6(url: str) -> str:
 def parse(ctx: Context) -> Report:
     offenders = ctx.offender_set()
     text = ctx.texts(0, limit=3)
-    warnings = list(ctx.tree.warnings)
+    warnings: list[str] = []
     root = _ROOT.search(text)
     lists = []
     for listed in _LIST.finditer(text):
@@ -64,15 +63,4 @@ def parse(ctx: Context) -> Report:
     asn = re.search(r"asn=\"(\d{1,10})\"", root.group(0)) if root else None
     if asn:
         fields["asn"] = asn.group(1)
-    if ctx.reporter_domain:
-        fields["reporter_domain"] = ctx.reporter_domain
-    return Report(
-        format=FORMAT,
-        subject=ctx.subject(),
-        reporter=ctx.reporter,
-        offenders=offenders.result(),
-        body=ctx.report_text(),
-        fields=fields,
-        date=to_utc(ctx.date()),
-        warnings=tuple(warnings),
-    )
+    return ctx.report(FORMAT, offenders, fields=fields, warnings=warnings)

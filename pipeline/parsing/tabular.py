@@ -13,7 +13,6 @@ import re
 
 from pipeline.models import Report
 from pipeline.parsing.context import Context, bounded
-from pipeline.parsing.dates import to_utc
 from pipeline.parsing.limits import MAX_EVIDENCE_CHARS, MAX_TABLE_ROWS
 from pipeline.parsing.mime import MimePart, read_archive_text
 from pipeline.parsing.offenders import OffenderSet, parse_ip
@@ -143,16 +142,10 @@ def parse(ctx: Context) -> Report:
     rows = sum(read_rows(text, offenders, warnings, details) for _, text in found)
     fields = {"table": found[0][0] if found else "", "rows": str(rows)}
     fields.update({name: ",".join(values) for name, values in details.items() if values})
-    if ctx.reporter_domain:
-        fields["reporter_domain"] = ctx.reporter_domain
-    return Report(
-        format=FORMAT,
-        subject=ctx.subject(),
-        reporter=ctx.reporter,
-        offenders=offenders.result(),
-        body=ctx.report_text(),
+    return ctx.report(
+        FORMAT,
+        offenders,
         evidence=bounded("\n".join(text for _, text in found), MAX_EVIDENCE_CHARS),
         fields=fields,
-        date=to_utc(ctx.date()),
-        warnings=(*ctx.tree.warnings, *warnings),
+        warnings=warnings,
     )
