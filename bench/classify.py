@@ -4,7 +4,7 @@ Measures accuracy and macro-F1 of both on the manifest's test split, then throug
 (reports/s) of each over the same parsed reports, repeated to a fixed volume. Parsing is done
 once up front and not timed: this measures classification only.
 
-    .venv/bin/python bench/classify.py [--volume 5000]
+    .venv/bin/python bench/classify.py [--volume 5000] [--model DIR]
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from pathlib import Path
 
 # One thread for numpy/BLAS, as on a worker sharing the machine.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -27,12 +28,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--volume", type=int, default=5000, help="reports classified per timing")
     parser.add_argument("--split", default="test")
+    parser.add_argument("--model", type=Path, default=None, help="model dir (default: shipped)")
     args = parser.parse_args()
 
     data = load_reports([e for e in read_manifest() if e.split == args.split])
     reports = [d.report for d in data]
     gold = [d.label for d in data]
-    classifier = Classifier.load()
+    classifier = Classifier.load(args.model)
     model_scores = score(args.split, gold, [v.label for v in classifier.classify(reports)])
     keyword_scores = score(args.split, gold, keyword_labels(reports))
 

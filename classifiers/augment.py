@@ -60,12 +60,30 @@ def _rng(seed: int, key: str) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
+#: Formats a person's forward turns into a ``forwarded`` report; a forwarded ARF or X-ARF
+#: report keeps its own format (the parser still finds the attached report).
+PLAIN_FORMATS = frozenset(("freetext", "forwarded", "tabular"))
+
+
 def as_forward(report: Report, rng: random.Random) -> Report:
-    quoted = "\n".join(f"> {line}" for line in report.body.splitlines())
+    """The report forwarded inline, shaped as the parser reads a forward: the forwarder's
+    note is the body, the original message is the evidence."""
+    subject = f"{rng.choice(('Fwd', 'FW', 'WG', 'TR', 'Fw'))}: {report.subject}"
     note = rng.choice(FORWARD_NOTES)
-    body = f"{note}\n\n{rng.choice(FORWARD_HEADERS)}\nSubject: {report.subject}\n\n{quoted}"
-    return replace(report, subject=f"{rng.choice(('Fwd', 'FW', 'WG', 'TR', 'Fw'))}: "
-                   f"{report.subject}", body=body)
+    if report.format not in PLAIN_FORMATS:
+        quoted = "\n".join(f"> {line}" for line in report.body.splitlines())
+        body = f"{note}\n\n{rng.choice(FORWARD_HEADERS)}\nSubject: {report.subject}\n\n{quoted}"
+        return replace(report, subject=subject, body=body)
+    original = f"Subject: {report.subject}\n\n{report.body}\n{report.evidence}"
+    return replace(report, format="forwarded", subject=subject, body=f"{note}\n\n",
+                   evidence=original, fields={})
+
+
+def as_quoted_reply(report: Report, rng: random.Random) -> Report:
+    """The report quoted with ``>`` under a colleague's note, as a reply-style forward."""
+    quoted = "\n".join(f"> {line}" for line in report.body.splitlines())
+    return replace(report, subject=f"Re: {report.subject}",
+                   body=f"{rng.choice(FORWARD_NOTES)}\n\n{quoted}")
 
 
 def with_signature(report: Report, rng: random.Random) -> Report:
@@ -77,7 +95,7 @@ def truncated(report: Report, rng: random.Random) -> Report:
     return replace(report, body=report.body[:cut], evidence="")
 
 
-VARIANTS = (as_forward, with_signature, truncated)
+VARIANTS = (as_forward, as_quoted_reply, with_signature, truncated)
 
 
 def variant(report: Report, key: str, seed: int) -> Report:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from classifiers.cues import LEXICON, CueMatcher
 from pipeline.models import Report
 
 #: Bounds keep inference time flat on huge reports; the opening of a report says what it is.
@@ -112,7 +113,7 @@ def structured_tokens(report: Report) -> list[str]:
 
 
 def report_text(report: Report) -> str:
-    """The model input for one report: structured tokens, subject, body, evidence excerpt.
+    """The model input for one report: cue and structured tokens, subject, body, evidence.
 
     Each token is kept once, at its first occurrence. The model pools token embeddings
     without looking at order, so repeats only weight long, repetitive mail (log dumps,
@@ -128,4 +129,11 @@ def report_text(report: Report) -> str:
     ]
     if report.evidence:
         parts += ["tokevidence", normalise(report.evidence[:MAX_EVIDENCE_CHARS])]
-    return " ".join(dict.fromkeys(" ".join(parts).split()))
+    text = " ".join(parts)
+    tokens = dict.fromkeys(text.split())
+    # Cues go first, beside the structured tokens: both say what the report is about in
+    # words no language owns (see classifiers.cues).
+    return " ".join([*_CUES.tokens_in(tokens, text), *tokens])
+
+
+_CUES = CueMatcher(LEXICON, normalise)

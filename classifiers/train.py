@@ -68,8 +68,11 @@ ARCHITECTURES = {"bow": BOW_MODEL, "reduce": REDUCE_MODEL, "ensemble": ENSEMBLE_
 @dataclass(frozen=True, slots=True)
 class TrainSettings:
     seed: int = 0
-    epochs: int = 8
-    architecture: str = "reduce"
+    #: The best dev epoch came at 2–5 in every run; later epochs only fit the training set.
+    epochs: int = 6
+    #: Bag-of-words (uni+bigrams over cue, structured and word tokens) beside the pooled
+    #: embeddings: measured 0.888 against 0.870 dev macro-F1 for ``reduce`` with cue tokens.
+    architecture: str = "ensemble"
     #: Train on at most this many examples per label (fast runs in tests); ``None`` = all.
     subset: int | None = None
     dropout: float = 0.2

@@ -22,7 +22,8 @@ def register(subparsers: Any) -> None:
     train.add_argument("--subset", type=int, default=None, metavar="N",
                        help="at most N training examples per label (quick runs)")
     train.add_argument("--epochs", type=int, default=None)
-    train.add_argument("--architecture", choices=("reduce", "bow", "ensemble"), default="reduce")
+    train.add_argument("--architecture", choices=("reduce", "bow", "ensemble"),
+                       default="ensemble")
     train.add_argument("--output", type=Path, default=None, metavar="DIR",
                        help="model directory (default: the shipped classifiers/model)")
     train.set_defaults(handler=_train)
