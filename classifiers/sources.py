@@ -27,7 +27,8 @@ REPO_DIR = PACKAGE_DIR.parent
 WRITTEN_DIR = PACKAGE_DIR / "data" / "written"
 SPAMASSASSIN_FILE = PACKAGE_DIR / "data" / "spamassassin" / "subset.jsonl.gz"
 CORPUS_REPO_DIR = Path("tests/data/corpus")
-CORPUS_SHARED_DIR = Path("/work/shared/corpus")
+#: The project's shared folder sits beside the repository (as on developers' machines and CI).
+CORPUS_SHARED_DIR = REPO_DIR.parent / "shared" / "corpus"
 WRITTEN_KEYS = ("id", "label", "group", "subject", "body")
 
 
