@@ -8,22 +8,11 @@ reason an intake stage stores when it quarantines the raw report.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.config import ParsingConfig
 from pipeline.models import Report
-from pipeline.parsing import (
-    acns,
-    arf,
-    forwarded,
-    freetext,
-    honeypot,
-    safebrowsing,
-    spamcop,
-    tabular,
-    xarf,
-)
+from pipeline.parsing import xarf
 from pipeline.parsing.context import Context, FormatError, reporter_of
 from pipeline.parsing.detect import detect
 from pipeline.parsing.mime import MimeError, walk_message
@@ -40,18 +29,6 @@ __all__ = ["ParseFailure", "ParseOutcome", "clear_caches", "parse_message"]
 
 log = logging.getLogger(__name__)
 _DEFAULT = ParsingConfig()
-
-_PARSERS: dict[str, Callable[[Context], Report]] = {
-    xarf.FORMAT: xarf.parse_mail,
-    arf.FORMAT: arf.parse,
-    acns.FORMAT: acns.parse,
-    safebrowsing.FORMAT: safebrowsing.parse,
-    honeypot.FORMAT: honeypot.parse,
-    spamcop.FORMAT: spamcop.parse,
-    tabular.FORMAT: tabular.parse,
-    forwarded.FORMAT: forwarded.parse,
-    freetext.FORMAT: freetext.parse,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +71,9 @@ def parse_message(raw: bytes, *, config: ParsingConfig | None = None) -> ParseOu
         if not tree.root.keys():
             return ParseFailure("not a mail message: no header fields")
         ctx = Context(tree=tree, config=config, reporter=reporter_of(tree.headers))
-        fmt = detect(ctx)
-        return _PARSERS[fmt](ctx)
+        found = detect(ctx)
+        fmt = found.name
+        return found.parse(ctx)
     except (MimeError, FormatError) as exc:
         outcome = ParseFailure(str(exc), fmt)
     except RecursionError:

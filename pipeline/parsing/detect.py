@@ -10,6 +10,10 @@ recognised, since the walk sees nested parts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.models import Report
 from pipeline.parsing import (
     acns,
     arf,
@@ -24,36 +28,40 @@ from pipeline.parsing import (
 from pipeline.parsing.context import Context
 from pipeline.parsing.mime import header_text
 
-#: Formats in detection order; ``freetext`` always matches.
-FORMATS = (
-    xarf.FORMAT,
-    arf.FORMAT,
-    acns.FORMAT,
-    safebrowsing.FORMAT,
-    honeypot.FORMAT,
-    spamcop.FORMAT,
-    tabular.FORMAT,
-    forwarded.FORMAT,
-    freetext.FORMAT,
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """A report format: its name, how to recognise it, and the parser that reads it."""
+
+    name: str
+    matches: Callable[[Context], bool]
+    parse: Callable[[Context], Report]
+
+
+def _is_xarf(ctx: Context) -> bool:
+    return bool(header_text(ctx.headers, "X-XARF")) or xarf.find_report_part(ctx) is not None
+
+
+def _is_arf(ctx: Context) -> bool:
+    return any(p.content_type == "message/feedback-report" for p in ctx.tree.parts) or (
+        arf.is_jmrp(ctx)
+    )
+
+
+#: Formats in detection order, most specific first; ``freetext`` always matches.
+FORMATS: tuple[Format, ...] = (
+    Format(xarf.FORMAT, _is_xarf, xarf.parse_mail),
+    Format(arf.FORMAT, _is_arf, arf.parse),
+    Format(acns.FORMAT, lambda ctx: acns.notice_text(ctx) is not None, acns.parse),
+    Format(safebrowsing.FORMAT, safebrowsing.looks_like, safebrowsing.parse),
+    Format(honeypot.FORMAT, honeypot.looks_like, honeypot.parse),
+    Format(spamcop.FORMAT, spamcop.looks_like, spamcop.parse),
+    Format(tabular.FORMAT, tabular.looks_like, tabular.parse),
+    Format(forwarded.FORMAT, forwarded.looks_like, forwarded.parse),
+    Format(freetext.FORMAT, lambda ctx: True, freetext.parse),
 )
 
 
-def detect(ctx: Context) -> str:
-    """The format name of the walked message."""
-    if header_text(ctx.headers, "X-XARF") or xarf.find_report_part(ctx) is not None:
-        return xarf.FORMAT
-    if any(p.content_type == "message/feedback-report" for p in ctx.tree.parts) or arf.is_jmrp(ctx):
-        return arf.FORMAT
-    if acns.notice_text(ctx) is not None:
-        return acns.FORMAT
-    if safebrowsing.looks_like(ctx):
-        return safebrowsing.FORMAT
-    if honeypot.looks_like(ctx):
-        return honeypot.FORMAT
-    if spamcop.looks_like(ctx):
-        return spamcop.FORMAT
-    if tabular.looks_like(ctx):
-        return tabular.FORMAT
-    if forwarded.looks_like(ctx):
-        return forwarded.FORMAT
-    return freetext.FORMAT
+def detect(ctx: Context) -> Format:
+    """The format of the walked message: the first in ``FORMATS`` that recognises it."""
+    return next(f for f in FORMATS if f.matches(ctx))
