@@ -119,7 +119,17 @@ def build_message(record: dict[str, Any]) -> EmailMessage:
         filename = str(att.get("filename") or "attachment.txt")
         maintype, _, subtype = str(att.get("content_type") or "text/plain").partition("/")
         if (maintype, subtype) == ("message", "rfc822"):
-            msg.add_attachment(email.message_from_string(content, policy=email.policy.default))
+            # From bytes, not str: a str-parsed message with an 8-bit body cannot be written
+            # back out as bytes, a bytes-parsed one keeps its octets as they were.
+            msg.add_attachment(email.message_from_bytes(content.encode("utf-8"),
+                                                        policy=email.policy.default))
+        elif (maintype, subtype) == ("message", "delivery-status"):
+            # Parsed, not set: the generator writes this type from per-recipient header blocks.
+            status = email.message_from_string(
+                f"Content-Type: message/delivery-status\n\n{content}", policy=email.policy.default
+            )
+            msg.make_mixed()
+            msg.attach(status)
         elif maintype == "text":
             msg.add_attachment(content, subtype=subtype or "plain", filename=filename)
         else:
