@@ -75,7 +75,8 @@ class TrainSettings:
     architecture: str = "ensemble"
     #: Train on at most this many examples per label (fast runs in tests); ``None`` = all.
     subset: int | None = None
-    dropout: float = 0.2
+    #: 0.3 against 0.2: +0.01 dev and test macro-F1 on two seeds each (docs/classifier.md).
+    dropout: float = 0.3
     batch_size: int = 32
     augment: bool = True
 
