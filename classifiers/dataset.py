@@ -37,22 +37,10 @@ DEV_FROM, TEST_FROM = 70, 82
 
 
 @dataclass(frozen=True, slots=True)
-class ManifestEntry:
-    """An example as recorded in the manifest: provenance plus its split."""
+class ManifestEntry(Example):
+    """An example as recorded in the manifest: its provenance plus the split it fell into."""
 
-    id: str
-    label: str
-    group: str
-    source: str
-    licence: str
-    lang: str
-    path: str
     split: str
-
-    @property
-    def example(self) -> Example:
-        return Example(self.id, self.label, self.group, self.source, self.licence, self.lang,
-                       self.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +145,7 @@ def load_reports(entries: Sequence[ManifestEntry]) -> list[LabelledReport]:
             if entry.source == "spamassassin":
                 raw = str(sa_cache[entry.id]["raw"]).encode("latin-1", errors="replace")
             else:
-                raw = raw_message(entry.example)
+                raw = raw_message(entry)
         except (KeyError, OSError, ValueError) as exc:
             log.warning("example %s could not be loaded: %s", entry.id, exc)
             continue
