@@ -13,8 +13,10 @@ Both sides get the same messages, already in memory (the test corpus, .eml and .
 Each side runs ``--rounds`` times over the corpus; the best round counts (least disturbed by the
 shared machine); the parser's memoised look-ups are cleared before each project round,
 so every round starts cold. ``--per-message`` adds a second measure against compat32: each
-message timed on both sides back to back, best of the rounds per message.
-Usage: ``.venv/bin/python bench/parse.py [--rounds N] [--per-message] [DIR]``.
+message timed on both sides back to back, best of the rounds per message. ``--profile N``
+prints where the project side spends its time (cProfile, one cold pass, the N costliest
+functions by their own time) instead of timing anything.
+Usage: ``.venv/bin/python bench/parse.py [--rounds N] [--per-message] [--profile N] [DIR]``.
 """
 
 from __future__ import annotations
@@ -104,6 +106,17 @@ def per_message_ratios(
     return sets
 
 
+def profile(messages: list[bytes], top: int) -> None:
+    """One cold pass of the project side under cProfile; the ``top`` costliest functions."""
+    import cProfile
+    import pstats
+
+    clear_caches()
+    profiler = cProfile.Profile()
+    profiler.runcall(_seconds, project, messages)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
@@ -111,12 +124,18 @@ def main() -> None:
     parser.add_argument(
         "--per-message", action="store_true", help="also: per-message best times vs compat32"
     )
+    parser.add_argument(
+        "--profile", type=int, metavar="N", help="profile the project side instead: top N"
+    )
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)  # failures log one line each; not what we measure
     files = sorted(p for p in args.corpus.rglob("*") if p.suffix in (".eml", ".json"))
     messages = [p.read_bytes() for p in files]
     size = sum(map(len, messages))
     project(messages[0])  # warm caches (PSL load) outside the timing, as a long run would
+    if args.profile:
+        profile(messages, args.profile)
+        return
     mails = [m for p, m in zip(files, messages, strict=True) if p.suffix == ".eml"]
     print(
         f"corpus: {len(messages)} messages ({len(mails)} mails), {size / 1e6:.2f} MB, "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.config import ParsingConfig
 from pipeline.models import Report
-from pipeline.parsing import xarf
+from pipeline.parsing import indexed, mailboxes, xarf, xarf_schema
 from pipeline.parsing.context import Context, FormatError, reporter_of
 from pipeline.parsing.detect import detect
 from pipeline.parsing.mime import MimeError, walk_message
@@ -21,7 +21,6 @@ from pipeline.parsing.offenders import (
     is_reserved_domain,
     is_reserved_ip,
     parse_ip,
-    valid_email,
 )
 from pipeline.parsing.psl import has_known_suffix, registrable_domain
 
@@ -50,7 +49,9 @@ def clear_caches() -> None:
     is_boilerplate_host.cache_clear()
     is_reserved_ip.cache_clear()
     parse_ip.cache_clear()
-    valid_email.cache_clear()
+    mailboxes.clear_caches()
+    indexed.clear_caches()
+    xarf_schema.clear_caches()
 
 
 def _looks_like_json(raw: bytes) -> bool:

@@ -18,8 +18,9 @@ _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _ADDR = rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 #: A display name: a quoted string without escapes, or words free of RFC 5322 specials.
 _NAME = r'"[^"\\]*"|[^"<>()\[\]\\,;:@.]*(?:\.[^"<>()\[\]\\,;:@.]+)*'
-#: One mailbox: the bare address, or an optional display name and the address in brackets.
-_MAILBOX = re.compile(rf"\s*(?:(?P<bare>{_ADDR})|(?:{_NAME})\s*<(?P<angled>{_ADDR})>)\s*")
+#: One mailbox: the bare address, or an optional display name and the address in brackets;
+#: or the null path ``<>`` (RFC 5321 §4.5.5, a bounce's Return-Path), which names nobody.
+_MAILBOX = re.compile(rf"\s*(?:(?P<bare>{_ADDR})|(?:{_NAME})\s*<(?P<angled>{_ADDR})>|<>)\s*")
 
 
 def addresses(values: Iterable[str]) -> list[str]:
@@ -49,7 +50,9 @@ def _plain_mailboxes(value: str) -> list[str] | None:
         match = _MAILBOX.match(value, position)
         if match is None:
             return None
-        found.append(match.group("bare") or match.group("angled"))
+        address = match.group("bare") or match.group("angled")
+        if address:
+            found.append(address)
         position = match.end()
         if position == len(value):
             return found

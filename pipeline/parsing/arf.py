@@ -98,7 +98,7 @@ def parse(ctx: Context) -> Report:
     return ctx.report(
         FORMAT,
         offenders,
-        evidence=evidence_of(original) if original is not None else "",
+        evidence=evidence_of(original, ctx.tree.decoded) if original is not None else "",
         fields=fields,
         declared_category=FEEDBACK_TYPES.get(feedback_type),
         date=to_utc(fields.get("arrival_date") or fields.get("received_date")),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
@@ -15,8 +15,8 @@ from pipeline.models import Report
 from pipeline.parsing.addresses import addresses
 from pipeline.parsing.dates import to_utc
 from pipeline.parsing.limits import MAX_BODY_CHARS, MAX_EVIDENCE_CHARS, MAX_RECEIVED_HOPS
+from pipeline.parsing.mailboxes import valid_email
 from pipeline.parsing.mime import (
-    HeaderFields,
     Headers,
     MimePart,
     MimeTree,
@@ -25,7 +25,7 @@ from pipeline.parsing.mime import (
     header_text,
     header_values,
 )
-from pipeline.parsing.offenders import OffenderSet, valid_email
+from pipeline.parsing.offenders import OffenderSet
 from pipeline.parsing.psl import registrable_domain
 from pipeline.parsing.received import origin_hop
 
@@ -60,7 +60,7 @@ class Context:
         return self.tree.root
 
     @property
-    def headers(self) -> HeaderFields:
+    def headers(self) -> Headers:
         """The report's own header fields (indexed ``root``)."""
         return self.tree.headers
 
@@ -240,23 +240,35 @@ def field_lines(text: str) -> dict[str, list[str]]:
     return fields
 
 
-def evidence_of(msg: Message) -> str:
-    """Headers and the start of the body of an attached original message."""
-    head = header_block(msg)
+def evidence_of(msg: Message, decoded: Mapping[int, bytes] | None = None) -> str:
+    """Headers and the start of the body of an attached original message.
+
+    ``decoded`` (the walk's ``MimeTree.decoded``) spares decoding a part the walk decoded.
+    """
+    head = header_block(msg, MAX_EVIDENCE_CHARS)
+    if len(head) >= MAX_EVIDENCE_CHARS:  # the header alone fills the excerpt
+        return head[:MAX_EVIDENCE_CHARS]
+    known = decoded or {}
     body = ""
     payload = msg.get_payload()
     if isinstance(payload, list):
         for sub in msg.walk():
             if sub.get_content_maintype() == "text":
-                data = sub.get_payload(decode=True)
+                data = _payload_of(sub, known)
                 if isinstance(data, bytes):
                     body = decode_bytes(data[:MAX_EVIDENCE_CHARS], sub.get_content_charset())[0]
                     break
     elif isinstance(payload, str):
-        data = msg.get_payload(decode=True)
+        data = _payload_of(msg, known)
         if isinstance(data, bytes):
             body = decode_bytes(data[:MAX_EVIDENCE_CHARS], msg.get_content_charset())[0]
     return bounded(head + "\n\n" + body, MAX_EVIDENCE_CHARS)
+
+
+def _payload_of(part: Message, decoded: Mapping[int, bytes]) -> object:
+    """``part.get_payload(decode=True)``, from the walk's decoding when it has it."""
+    known = decoded.get(id(part))
+    return part.get_payload(decode=True) if known is None else known
 
 
 def add_origin(ctx: Context, offenders: OffenderSet, msg: Message) -> None:

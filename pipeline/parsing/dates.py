@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+
+#: Three letters in a row: any month name ``parsedate_to_datetime`` accepts has them.
+_MONTH_NAME = re.compile(r"[A-Za-z]{3}")
 
 
 def to_utc(value: str | None) -> datetime | None:
@@ -15,10 +19,13 @@ def to_utc(value: str | None) -> datetime | None:
         return None
     text = " ".join(str(value).split())
     parsed: datetime | None = None
-    try:
-        parsed = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        parsed = None
+    # RFC 5322 dates name their month (``Nov``): text without three letters in a row is no
+    # such date, and the stdlib would only fail on it (an exception, costly) to say so.
+    if _MONTH_NAME.search(text):
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            parsed = None
     if parsed is None:
         iso = text.replace(" ", "T", 1) if len(text) > 10 and text[10] == " " else text
         try:

@@ -6,12 +6,12 @@ and its envelope sender; the forwarder is the reporter and its own relays are ne
 
 from __future__ import annotations
 
-import email
 import re
 from email.message import Message
 
 from pipeline.models import Report
 from pipeline.parsing.context import Context, FormatError, add_origin, bounded, evidence_of
+from pipeline.parsing.indexed import parse_text
 from pipeline.parsing.limits import MAX_BODY_CHARS
 from pipeline.parsing.mime import header_text
 
@@ -37,7 +37,7 @@ def inline_original(text: str) -> tuple[str, Message] | None:
         line.removeprefix("> ").removeprefix(">")
         for line in text[start:].lstrip("\r\n").splitlines()
     )
-    original = email.message_from_string(quoted)
+    original = parse_text(quoted)
     if not original.keys():
         return None
     return text[: match.start()], original
@@ -67,5 +67,8 @@ def parse(ctx: Context) -> Report:
     if sender:
         offenders.declared_email(sender.split()[-1] if " " in sender else sender, "sender")
     return ctx.report(
-        FORMAT, offenders, body=bounded(body, MAX_BODY_CHARS), evidence=evidence_of(original)
+        FORMAT,
+        offenders,
+        body=bounded(body, MAX_BODY_CHARS),
+        evidence=evidence_of(original, ctx.tree.decoded),
     )

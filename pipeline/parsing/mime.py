@@ -10,16 +10,17 @@ fail). Compressed attachments are only ever read up to a bound (see ``read_archi
 from __future__ import annotations
 
 import codecs
-import email
 import gzip
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.header import decode_header
 from email.message import Message
 from typing import Any
 
 from pipeline.config import ParsingConfig
+from pipeline.parsing.indexed import IndexedMessage, fetched, parse_bytes, parse_text
 from pipeline.parsing.limits import MAX_ARCHIVE_MEMBERS, MAX_HEADER_VALUE_CHARS
 
 #: ``message/*`` types whose body is a block of ``Name: value`` fields, not a message.
@@ -92,11 +93,17 @@ class MimeTree:
     parts: tuple[MimePart, ...]
     embedded: tuple[Message, ...]
     warnings: tuple[str, ...]
+    #: Decoded payloads of the leaves, by ``id`` of their message, for readers that would
+    #: otherwise decode them again (the evidence excerpt of an attached original).
+    decoded: Mapping[int, bytes] = field(default_factory=dict, repr=False, compare=False)
     #: The root's header fields, indexed: every format reads several of them.
-    headers: HeaderFields = field(init=False, repr=False, compare=False)
+    headers: Headers = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "headers", HeaderFields(self.root))
+        # The parser's messages index their own fields; any other message gets an index.
+        root = self.root
+        headers = root if isinstance(root, IndexedMessage) else HeaderFields(root)
+        object.__setattr__(self, "headers", headers)
 
 
 def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
@@ -148,10 +155,37 @@ def field_text(raw: object) -> str:
     return " ".join("".join(out).split())
 
 
-def header_block(msg: Message) -> str:
-    """Every header field as a ``Name: value`` line: each name once, with its first value."""
-    fields = HeaderFields(msg)
-    return "\n".join(f"{k}: {header_text(fields, k)}" for k in dict.fromkeys(msg.keys()))
+def header_block(msg: Message, limit: int | None = None) -> str:
+    """Every header field as a ``Name: value`` line: each name once, with its first value.
+
+    With a ``limit``, lines stop once the block is that long: the result is then a prefix of
+    the whole block at least ``limit`` characters long, all that a caller keeping no more needs.
+    """
+    # One pass over the fields instead of one look-up per name; each line is exactly
+    # ``f"{name}: {header_text(msg, name)}"``.
+    first: dict[str, tuple[str, Any]] = {}
+    names: dict[str, None] = {}
+    for name, value in msg.raw_items():
+        first.setdefault(name.lower(), (name, value))
+        names.setdefault(name, None)
+    lines = []
+    size = -1  # length of the lines joined so far
+    for name in names:
+        line = f"{name}: {_first_text(msg, *first[name.lower()])}"
+        lines.append(line)
+        size += len(line) + 1
+        if limit is not None and size >= limit:
+            break
+    return "\n".join(lines)
+
+
+def _first_text(msg: Message, name: str, value: Any) -> str:
+    """``header_text`` of the field stored as ``(name, value)``."""
+    try:
+        value = fetched(msg, name, value)
+    except Exception:  # a broken header must not fail the report
+        return ""
+    return field_text(value)
 
 
 def header_values(msg: Headers, name: str) -> list[str]:
@@ -166,7 +200,8 @@ def header_values(msg: Headers, name: str) -> list[str]:
 def _header_end(raw: bytes) -> int:
     """Where the top-level header block ends (the first empty line), or ``-1``."""
     end = raw.find(b"\n\n")
-    end_crlf = raw.find(b"\r\n\r\n")
+    # Only a CRLF blank line before the LF one matters: no need to search past it.
+    end_crlf = raw.find(b"\r\n\r\n", 0, end + 3 if end >= 0 else len(raw))
     return end_crlf if end < 0 or (0 <= end_crlf < end) else end
 
 
@@ -216,6 +251,7 @@ class _Walker:
         self.parts: list[MimePart] = []
         self.embedded: list[Message] = []
         self.warnings: list[str] = []
+        self.decoded: dict[int, bytes] = {}
 
     def walk(self, msg: Message, depth: int, index: int) -> None:
         if depth > self.config.max_mime_depth:
@@ -224,15 +260,11 @@ class _Walker:
             )
             return
         ctype = msg.get_content_type()
-        payload = msg.get_payload()
         if ctype in FIELD_BLOCK_TYPES:
             self.parts.append(MimePart(ctype, None, depth, index, _field_block(msg), b""))
             return
-        if ctype == "text/rfc822-headers" and isinstance(payload, str):
-            headers = email.message_from_string(payload[: self.config.max_part_bytes])
-            self.embedded.append(headers)
-            self.parts.append(MimePart(ctype, None, depth, len(self.embedded), None, b""))
-            return
+        # Only a multipart's payload is needed here: a leaf's is read (and decoded) once, below.
+        payload = msg.get_payload() if msg.is_multipart() else None
         if isinstance(payload, list):
             if ctype in EMBEDDED_TYPES and payload and isinstance(payload[0], Message):
                 self.embedded.append(payload[0])
@@ -241,11 +273,17 @@ class _Walker:
                 if isinstance(sub, Message):
                     self.walk(sub, depth + 1, index)
             return
-        self.parts.append(self._leaf(msg, ctype, depth, index, payload))
+        if ctype == "text/rfc822-headers":
+            headers = msg.get_payload()
+            if isinstance(headers, str):
+                self.embedded.append(parse_text(headers[: self.config.max_part_bytes]))
+                self.parts.append(MimePart(ctype, None, depth, len(self.embedded), None, b""))
+                return
+        self.parts.append(self._leaf(msg, ctype, depth, index))
 
-    def _leaf(self, msg: Message, ctype: str, depth: int, index: int, payload: object) -> MimePart:
+    def _leaf(self, msg: Message, ctype: str, depth: int, index: int) -> MimePart:
         filename = _filename(msg)
-        size = len(payload) if isinstance(payload, str | bytes) else 0
+        size = _payload_size(msg)
         if size > self.config.max_part_bytes * BASE64_GROWTH:
             self.warnings.append(f"part {ctype} of {size} bytes over the part limit: not decoded")
             return MimePart(ctype, filename, depth, index, None, b"", truncated=True)
@@ -256,6 +294,8 @@ class _Walker:
             data = None
         if not isinstance(data, bytes):
             data = b""
+        elif len(data) <= self.config.max_part_bytes:  # kept whole below: shared, not copied
+            self.decoded[id(msg)] = data
         data = data[: self.config.max_part_bytes]
         text = None
         if (
@@ -272,13 +312,19 @@ class _Walker:
         return MimePart(ctype, filename, depth, index, text, data)
 
 
+def _payload_size(msg: Message) -> int:
+    """``len(msg.get_payload())`` of a leaf (0 when it is no string)."""
+    stored = msg._payload  # type: ignore[attr-defined]
+    # An ASCII payload is what ``get_payload`` returns as it is; only 8-bit text (held as
+    # surrogates) is decoded first, and only then is the stdlib asked for it.
+    if type(stored) is str and stored.isascii():
+        return len(stored)
+    payload = msg.get_payload()
+    return len(payload) if isinstance(payload, str | bytes) else 0
+
+
 def _filename(msg: Message) -> str | None:
     try:
-        # ``get_filename`` parses every parameter of both fields; most parts name no file,
-        # which a substring test settles (RFC 2183 ``filename``, RFC 2045 ``name``).
-        declared = (str(msg.get(field, "")) for field in ("Content-Disposition", "Content-Type"))
-        if not any("name" in value.lower() for value in declared):
-            return None
         name = msg.get_filename()
     except Exception:
         return None
@@ -297,7 +343,7 @@ def _field_block(msg: Message) -> str:
             body = msg.get_payload(decode=True)
             lines.append(decode_bytes(body, "utf-8")[0] if isinstance(body, bytes) else "")
             continue
-        lines.extend(f"{k}: {_clean(str(v))}" for k, v in block.items())
+        lines.extend(f"{k}: {_clean(str(fetched(block, k, v)))}" for k, v in block.raw_items())
         rest = block.get_payload()
         if isinstance(rest, str):
             lines.append(rest)
@@ -313,7 +359,7 @@ def walk_message(raw: bytes, config: ParsingConfig) -> MimeTree:
         raise MimeError(f"header flood: {fields} header fields, limit {config.max_headers}")
     walker = _Walker(config)
     try:
-        root = email.message_from_bytes(raw)
+        root = parse_bytes(raw)
         walker.walk(root, 0, 0)
     except RecursionError:
         raise MimeError("MIME structure nested too deeply to parse") from None
@@ -321,4 +367,6 @@ def walk_message(raw: bytes, config: ParsingConfig) -> MimeTree:
         raise MimeError(f"malformed MIME: {type(exc).__name__}: {exc}") from None
     for defect in root.defects[:5]:
         walker.warnings.append(f"MIME defect: {type(defect).__name__}")
-    return MimeTree(root, tuple(walker.parts), tuple(walker.embedded), tuple(walker.warnings))
+    return MimeTree(
+        root, tuple(walker.parts), tuple(walker.embedded), tuple(walker.warnings), walker.decoded
+    )

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from email_validator import EmailNotValidError, validate_email
-
 from pipeline.models import Offender, OffenderKind
+from pipeline.parsing import ip_ranges
 from pipeline.parsing.limits import MAX_OFFENDERS, MAX_SCAN_CHARS
+from pipeline.parsing.mailboxes import valid_email as valid_email  # re-exported
 from pipeline.parsing.memo import HOST_CACHE_SIZE, HostCache
 from pipeline.parsing.psl import has_known_suffix, registrable_domain
 
@@ -150,6 +150,10 @@ _DEFANG_MARKS = (
 #: ``\sdot\s`` written to start on the literal, which the regex engine finds fast.
 _SPACED_DOT = re.compile(r"dot(?<=\sdot)\s")
 
+#: An IPv4 address exactly as ``ipaddress`` accepts it: four decimal octets 0-255, no leading
+#: zeros (RFC 6943 §3.1.1 dotted-decimal; ASCII digits only).
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_DOTTED_QUAD = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
 #: ``(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}``, led by a digit so the regex engine skips to digits
 #: (a leading look-behind makes it try every position); ``(?<![\d.]\d)`` is that look-behind.
 _IPV4 = re.compile(r"\d(?<![\d.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\d.]*\d)")
@@ -165,6 +169,10 @@ _HOST = re.compile(
     r"(?<![\w.@/-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?![\w@-])"
 )
 _URL_TRAIL = ".,;:!?)'\"*>"
+#: ``scheme://host[:port]`` and then a path, query, fragment or the end, the host plain
+#: letters, digits, dots and hyphens (RFC 3986 §3.1-3.2): ``urlsplit`` would return that host
+#: in lower case, so the common URL needs no ``urlsplit``, the costliest step of a link.
+_PLAIN_URL_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(?::[0-9]*)?(?=[/?#]|\Z)")
 
 
 def refang(text: str) -> str:
@@ -194,6 +202,10 @@ def parse_ip(value: str) -> IpAddress | None:
     # colon, and skipping the rest spares two failed parses (each raising) per name.
     if ":" not in token and not token.replace(".", "").isdigit():
         return None
+    dotted = _DOTTED_QUAD.fullmatch(token)
+    if dotted is not None:  # what ``ip_address`` accepts as IPv4, read without its parser
+        a, b, c, d = (int(octet) for octet in dotted.groups())
+        return ipaddress.IPv4Address(a << 24 | b << 16 | c << 8 | d)
     try:
         return ipaddress.ip_address(token)
     except ValueError:
@@ -203,7 +215,7 @@ def parse_ip(value: str) -> IpAddress | None:
 @lru_cache(maxsize=HOST_CACHE_SIZE)
 def is_reserved_ip(ip: IpAddress) -> bool:
     """Private, loopback, link-local, documentation, shared, multicast or otherwise non-global."""
-    return not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+    return ip_ranges.is_reserved_ip(ip)
 
 
 @HostCache
@@ -231,17 +243,9 @@ def is_boilerplate_host(host: str) -> bool:
     )
 
 
-@lru_cache(maxsize=8192)
-def valid_email(value: str) -> str | None:
-    """The normalised address if it is syntactically valid (no DNS look-up), else ``None``.
-
-    Cached: reports repeat the same few addresses, and validation is the costly step.
-    """
-    try:
-        result = validate_email(value.strip().strip("<>"), check_deliverability=False)
-    except EmailNotValidError:
-        return None
-    return str(result.normalized)
+#: A URL host: its address (if it is one), whether it is ignored as boilerplate or the
+#: reporter's own, whether it is reserved, and its registrable domain.
+_HostVerdict = tuple[IpAddress | None, bool, bool, str | None]
 
 
 @dataclass
@@ -253,6 +257,7 @@ class OffenderSet:
     #: The desk's own mailboxes (the report's recipients): never offenders by heuristics.
     ignored_emails: frozenset[str] = frozenset()
     _seen: dict[tuple[OffenderKind, str], Offender] = field(default_factory=dict)
+    _hosts: dict[str, _HostVerdict] = field(default_factory=dict, repr=False, compare=False)
     truncated: bool = False
 
     def _put(self, offender: Offender) -> None:
@@ -311,24 +316,32 @@ class OffenderSet:
         # HTML source keeps ``&amp;`` inside href values; the URL itself has a bare ``&``.
         value = value.rstrip(_URL_TRAIL).replace("&amp;", "&")
         try:
-            host = urlsplit(value).hostname or ""
+            host = url_host(value)
         except ValueError:
             return
         if not host:
             return
-        ip = parse_ip(host)
+        verdict = self._hosts.get(host)
+        if verdict is None:
+            verdict = self._hosts[host] = self._judge_host(host)
+        ip, ignored, reserved, base = verdict
         if ip is not None:
-            if declared or not is_reserved_ip(ip):
-                self._put(Offender(OffenderKind.URL, value, role, is_reserved_ip(ip)))
-                self._put(Offender(OffenderKind.IP, ip.compressed, "hosting", is_reserved_ip(ip)))
+            if declared or not reserved:
+                self._put(Offender(OffenderKind.URL, value, role, reserved))
+                self._put(Offender(OffenderKind.IP, ip.compressed, "hosting", reserved))
             return
-        if not declared and (self._ignored_host(host) or SHORTENER_INFO.match(value)):
+        if not declared and (ignored or SHORTENER_INFO.match(value)):
             return
-        reserved = is_reserved_domain(host)
         self._put(Offender(OffenderKind.URL, value, role, reserved=declared and reserved))
-        base = registrable_domain(host)
         if base and not reserved and base not in PLATFORM_DOMAINS:
             self._put(Offender(OffenderKind.DOMAIN, base, role))
+
+    def _judge_host(self, host: str) -> _HostVerdict:
+        """What ``url`` needs to know of a URL's host; a spam body names the same few often."""
+        ip = parse_ip(host)
+        if ip is not None:
+            return ip, False, is_reserved_ip(ip), None
+        return None, self._ignored_host(host), is_reserved_domain(host), registrable_domain(host)
 
     def scan_text(
         self,
@@ -342,7 +355,9 @@ class OffenderSet:
         """Heuristic extraction from free text: addresses, URLs, mailboxes (and bare hosts)."""
         text = refang(text[:MAX_SCAN_CHARS])
         # A spam body repeats its links; a repeat would change nothing, so skip the work.
-        for url in dict.fromkeys(match.group(0) for match in _URL.finditer(text)):
+        # Every link has a "://": a text without one needs no scan for links at all.
+        links = _URL.finditer(text) if "://" in text else ()
+        for url in dict.fromkeys(match.group(0) for match in links):
             self.url(url, url_role)
         if ip_role is not None:
             for ip in _ips(text):
@@ -367,6 +382,14 @@ class OffenderSet:
 
     def result(self) -> tuple[Offender, ...]:
         return tuple(self._seen.values())
+
+
+def url_host(url: str) -> str:
+    """``urlsplit(url).hostname or ""``; raises ``ValueError`` where ``urlsplit`` does."""
+    plain = _PLAIN_URL_HOST.match(url)
+    if plain is not None:
+        return plain.group(1).lower()
+    return urlsplit(url).hostname or ""
 
 
 def _under(host: str, domains: frozenset[str]) -> bool:

@@ -52,7 +52,7 @@ def parse(ctx: Context) -> Report:
         original = ctx.tree.embedded[0]
         if not source:
             add_origin(ctx, offenders, original)
-        evidence = evidence or evidence_of(original)
+        evidence = evidence or evidence_of(original, ctx.tree.decoded)
         offenders.scan_text(
             ctx.raw_texts(1), ip_role=None, url_role="spamvertised", email_role=None
         )

@@ -66,7 +66,14 @@ def _find_tables(ctx: Context) -> list[tuple[str, str]]:
     return found
 
 
+#: A piece of every IP column name: a line holding none of them names no IP column.
+_IP_COLUMN_PIECES = ("ip", "src", "source", "address")
+
+
 def _header(line: str) -> tuple[str, list[str]] | None:
+    lowered = line.lower()
+    if not any(piece in lowered for piece in _IP_COLUMN_PIECES):
+        return None
     for delimiter in DELIMITERS:
         columns = [c.strip().strip('"').lower() for c in line.split(delimiter)]
         if len(columns) >= 2 and IP_COLUMNS & set(columns):

@@ -14,9 +14,11 @@ import yaml
 from pipeline.models import Report
 from pipeline.parsing.context import Context, FormatError, bounded, field_lines
 from pipeline.parsing.dates import to_utc
+from pipeline.parsing.flat_yaml import load_flat
 from pipeline.parsing.limits import MAX_BODY_CHARS, MAX_EVIDENCE_CHARS, MAX_STRUCTURED_BYTES
+from pipeline.parsing.mailboxes import valid_email
 from pipeline.parsing.mime import header_text
-from pipeline.parsing.offenders import OffenderSet, parse_ip, valid_email
+from pipeline.parsing.offenders import OffenderSet, parse_ip
 from pipeline.parsing.psl import registrable_domain
 from pipeline.parsing.xarf_schema import is_v4, validate
 
@@ -300,8 +302,11 @@ _YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoad
 
 def _yaml_fields(text: str) -> tuple[dict[str, str], list[str]]:
     warnings: list[str] = []
+    document = text[:MAX_STRUCTURED_BYTES]
     try:
-        loaded = yaml.load(text[:MAX_STRUCTURED_BYTES], Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+        loaded = load_flat(document)
+        if loaded is None:  # not the flat shape: the YAML parser decides
+            loaded = yaml.load(document, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError:
         loaded = None
         warnings.append("X-ARF report part is not valid YAML: read as Name: value lines")

@@ -1,0 +1,222 @@
+"""The stdlib parser, building messages whose header look-ups are indexed and memoised.
+
+``Message.get`` lower-cases and compares every header field for each name it is asked for, and
+the stdlib asks often: the parser itself calls ``get_content_type`` several times per part,
+and every ``get_content_charset``, ``get_filename`` and ``get_payload(decode=True)`` is one
+more scan, then a report's own header is asked for a dozen names. ``IndexedMessage`` answers
+from a name → first field map built on the first look-up, with the very values
+``Message.get`` returns.
+
+Content type, charset and file name re-parse the field (RFC 2045 §5.1, RFC 2231 parameters)
+on each call, yet reports repeat the same few field values (``text/plain;
+charset="us-ascii"``) in message after message. Each answer depends on the field's value
+alone, so it is computed once per distinct value by the stdlib itself, on a probe message
+holding just that field, and remembered: the same answer, by construction. Values that are
+not plain ASCII (the stdlib turns those into ``Header`` objects), or longer than a header
+line may be, are never remembered.
+
+The parse is the stdlib's ``FeedParser`` (compat32 policy) fed the whole message at once,
+where ``email.message_from_bytes`` feeds it in 8 KiB pieces, with a line buffer that hands
+out lines with one call instead of two. Tests pin the trees it builds to the stdlib's.
+"""
+
+from __future__ import annotations
+
+from email import feedparser, policy
+from email.feedparser import FeedParser
+from email.message import Message
+from functools import lru_cache
+from typing import Any
+
+#: RFC 5322 §2.1.1: a line MUST be at most 998 characters; a longer value is not remembered.
+MAX_REMEMBERED_VALUE_CHARS = 998
+#: Distinct field values (or value pairs) remembered per look-up.
+FIELD_CACHE_SIZE = 1024
+
+#: (the field list indexed, its length then, lower-case name → the first field of that name).
+_FieldIndex = tuple[list[tuple[str, Any]], int, dict[str, tuple[str, Any]]]
+
+
+def _rememberable(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_REMEMBERED_VALUE_CHARS and value.isascii()
+
+
+def fetched(msg: Message, name: str, value: Any) -> Any:
+    """A stored field's value as ``msg.get`` returns it (``msg.policy.header_fetch_parse``)."""
+    # compat32 hands a plain-ASCII string back as it is (only 8-bit ones become Headers).
+    if msg.policy is policy.compat32 and type(value) is str and value.isascii():
+        return value
+    return msg.policy.header_fetch_parse(name, value)
+
+
+class IndexedMessage(Message):
+    """A ``Message`` whose header look-ups use an index of its fields, with the same answers.
+
+    The index is rebuilt whenever the field list was replaced or grew (every ``Message``
+    mutator but ``replace_header`` does one of the two; that one drops it explicitly), so it
+    never answers from stale fields.
+    """
+
+    _field_index: _FieldIndex | None = None
+    #: The last content type worked out, with the field list (and its length) it came from.
+    _content_type: tuple[list[tuple[str, Any]], int, str] | None = None
+
+    def _fields(self) -> dict[str, tuple[str, Any]]:
+        headers: list[tuple[str, Any]] = self._headers  # type: ignore[attr-defined]
+        index = self._field_index
+        if index is None or index[0] is not headers or index[1] != len(headers):
+            first: dict[str, tuple[str, Any]] = {}
+            for name, value in headers:
+                first.setdefault(name.lower(), (name, value))
+            index = self._field_index = (headers, len(headers), first)
+        return index[2]
+
+    def raw_field(self, name: str) -> Any:
+        """The stored value of the first field called ``name`` (any case), or ``None``."""
+        found = self._fields().get(name.lower())
+        return None if found is None else found[1]
+
+    def get(self, name: str, failobj: Any = None) -> Any:
+        found = self._fields().get(name.lower())
+        return failobj if found is None else fetched(self, *found)
+
+    def __contains__(self, name: str) -> bool:
+        return name.lower() in self._fields()
+
+    def replace_header(self, _name: str, _value: Any) -> None:
+        self._field_index = self._content_type = None
+        super().replace_header(_name, _value)
+
+    def get_content_type(self) -> str:
+        # The parser alone asks this some twenty times a message: the last answer stands
+        # while the field list is the same list of the same length (``replace_header``, the
+        # one in-place change, forgets it).
+        headers = self._headers  # type: ignore[attr-defined]
+        last = self._content_type
+        if last is not None and last[0] is headers and last[1] == len(headers):
+            return last[2]
+        index = self._field_index
+        if index is not None and index[0] is headers and index[1] == len(headers):
+            found = index[2].get("content-type")
+        else:  # the parser's first question of a part: a scan, as ``Message.get`` does
+            found = None
+            for field in headers:
+                if field[0].lower() == "content-type":
+                    found = field
+                    break
+        if found is None:  # the default type is the container's to set: never remembered
+            return self.get_default_type()
+        value = found[1]
+        if self.policy is policy.compat32 and _rememberable(value):
+            content_type = _content_type_of(value)
+        else:
+            content_type = super().get_content_type()
+        self._content_type = (headers, len(headers), content_type)
+        return content_type
+
+    def get_content_charset(self, failobj: Any = None) -> Any:
+        value = self.raw_field("content-type")
+        if value is None:
+            return failobj
+        if self.policy is policy.compat32 and _rememberable(value):
+            charset = _charset_of(value)
+            return failobj if charset is None else charset
+        return super().get_content_charset(failobj)
+
+    def get_filename(self, failobj: Any = None) -> Any:
+        fields = self._fields()
+        found = fields.get("content-disposition")
+        disposition = None if found is None else found[1]
+        found = fields.get("content-type")
+        content_type = None if found is None else found[1]
+        if (
+            self.policy is not policy.compat32
+            or (disposition is not None and not _rememberable(disposition))
+            or (content_type is not None and not _rememberable(content_type))
+        ):
+            return super().get_filename(failobj)
+        # Most parts name no file, which a substring test settles (RFC 2183 ``filename``,
+        # RFC 2045 ``name``, RFC 2231 ``filename*0*``…) before any parameter is parsed.
+        if not (
+            (disposition is not None and "name" in disposition.lower())
+            or (content_type is not None and "name" in content_type.lower())
+        ):
+            return failobj
+        name = _filename_of(disposition, content_type)
+        return failobj if name is None else name
+
+
+@lru_cache(maxsize=FIELD_CACHE_SIZE)
+def _content_type_of(content_type: str) -> str:
+    probe = Message()
+    probe.set_raw("Content-Type", content_type)
+    return probe.get_content_type()
+
+
+@lru_cache(maxsize=FIELD_CACHE_SIZE)
+def _charset_of(content_type: str) -> str | None:
+    probe = Message()
+    probe.set_raw("Content-Type", content_type)
+    return probe.get_content_charset()
+
+
+@lru_cache(maxsize=FIELD_CACHE_SIZE)
+def _filename_of(disposition: str | None, content_type: str | None) -> str | None:
+    probe = Message()
+    if disposition is not None:
+        probe.set_raw("Content-Disposition", disposition)
+    if content_type is not None:
+        probe.set_raw("Content-Type", content_type)
+    return probe.get_filename()
+
+
+def clear_caches() -> None:
+    """Forget the remembered field answers (a benchmark round starts cold)."""
+    _content_type_of.cache_clear()
+    _charset_of.cache_clear()
+    _filename_of.cache_clear()
+
+
+#: Parser internals the type stubs leave out.
+_NEED_MORE_DATA: object = feedparser.NeedMoreData  # type: ignore[attr-defined]
+
+
+class _Lines(feedparser.BufferedSubFile):  # type: ignore[name-defined,misc]
+    """The parser's line buffer, iterated without a second call per line.
+
+    ``BufferedSubFile.__next__`` calls ``readline`` and turns its ``""`` (end of input, or a
+    boundary line of an enclosing part) into ``StopIteration``; this does the same inline.
+    The parser pulls every line of the message through here, so that call was a tenth of
+    the parse.
+    """
+
+    def __next__(self) -> Any:
+        lines = self._lines
+        if not lines:
+            if self._closed:
+                raise StopIteration
+            return _NEED_MORE_DATA
+        line = lines.popleft()
+        for at_eof in reversed(self._eofstack):
+            if at_eof(line):
+                lines.appendleft(line)
+                raise StopIteration
+        if line == "":  # the parser may push back the "" it read at the end
+            raise StopIteration
+        return line
+
+
+def parse_text(text: str) -> IndexedMessage:
+    """``email.message_from_string(text)``, with indexed messages."""
+    parser = FeedParser(_factory=IndexedMessage)
+    parser._input = _Lines()  # type: ignore[attr-defined]  # before any input: same parser
+    parser.feed(text)
+    message = parser.close()
+    assert isinstance(message, IndexedMessage)  # the factory builds every part
+    return message
+
+
+def parse_bytes(raw: bytes) -> IndexedMessage:
+    """``email.message_from_bytes(raw)``, with indexed messages."""
+    # Exactly how ``BytesParser`` turns bytes into the text the parser reads.
+    return parse_text(raw.decode("ascii", errors="surrogateescape"))
