@@ -26,6 +26,8 @@ class HostCache(Generic[R]):
 
     def __init__(self, fn: Callable[[str], R]) -> None:
         self._fn = fn
+        #: The function itself, bypassing the cache (tests compare it with library paths).
+        self.uncached = fn
         self._cached = lru_cache(maxsize=HOST_CACHE_SIZE)(fn)
         update_wrapper(self, fn)
 

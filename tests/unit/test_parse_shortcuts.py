@@ -162,7 +162,7 @@ def test_dotted_quad_shortcut_equals_ip_address(octets: list[str], bracketed: bo
         expected: object = ipaddress.ip_address(token)
     except ValueError:
         expected = None
-    assert parse_ip.__wrapped__(f"[{token}]" if bracketed else token) == expected
+    assert parse_ip.uncached(f"[{token}]" if bracketed else token) == expected
 
 
 def test_header_block_limit_keeps_a_long_enough_prefix() -> None:
