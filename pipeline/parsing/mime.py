@@ -15,7 +15,7 @@ import io
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.header import decode_header
+from email.header import Header, decode_header
 from email.message import Message
 from typing import Any
 
@@ -140,8 +140,26 @@ def header_text(msg: Headers, name: str) -> str:
     return "" if raw is None else field_text(raw)
 
 
+def _eight_bit_text(raw: Header) -> str:
+    """The text of a field compat32 wrapped for its raw 8-bit octets.
+
+    RFC 6532 allows UTF-8 in header fields, and older mailers send legacy charsets; compat32
+    wraps such a field in a ``Header`` whose ``str()`` turns every octet into U+FFFD. Its
+    encoded form keeps the octets, which ``decode_bytes`` reads as UTF-8 first.
+    """
+    try:
+        return "".join(
+            decode_bytes(chunk, charset)[0] if isinstance(chunk, bytes) else chunk
+            for chunk, charset in decode_header(raw.encode())
+        )
+    except Exception:  # an unreadable field keeps compat32's replacement text
+        return str(raw)
+
+
 def field_text(raw: object) -> str:
     """One raw header value as ``header_text`` returns it: decoded, cleaned and bounded."""
+    if isinstance(raw, Header):
+        return " ".join(_eight_bit_text(raw)[:MAX_HEADER_VALUE_CHARS].split())
     value = _clean(str(raw))[:MAX_HEADER_VALUE_CHARS]
     if "=?" not in value:
         return " ".join(value.split())
@@ -194,7 +212,11 @@ def header_values(msg: Headers, name: str) -> list[str]:
         values = msg.get_all(name) or []
     except Exception:
         return []
-    return [" ".join(_clean(str(v))[:MAX_HEADER_VALUE_CHARS].split()) for v in values]
+    return [
+        " ".join((_eight_bit_text(v) if isinstance(v, Header) else _clean(str(v)))
+                 [:MAX_HEADER_VALUE_CHARS].split())
+        for v in values
+    ]
 
 
 def _header_end(raw: bytes) -> int:

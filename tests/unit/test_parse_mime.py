@@ -85,3 +85,17 @@ def test_text_without_headers_is_not_a_report() -> None:
     """Bytes with no header fields are refused with a reason, not guessed at."""
     outcome = parse_message(b"just some words\nand more\n")
     assert isinstance(outcome, ParseFailure) and "no header fields" in outcome.reason
+
+
+def test_eight_bit_utf8_header_fields_are_read_as_utf8() -> None:
+    """Raw UTF-8 header fields (RFC 6532) keep their text, not one U+FFFD per octet."""
+    raw = "From: Jürgen <j@b.de>\nSubject: Фишинг über 日本\n\nbody\n".encode()
+    report = parse_message(raw)
+    assert isinstance(report, Report) and report.subject == "Фишинг über 日本"
+
+
+def test_eight_bit_legacy_header_fields_fall_back_to_latin1() -> None:
+    """A header field in an undeclared legacy charset is read as Latin-1, not dropped."""
+    raw = b"From: x@y.com\nSubject: Beschwerde \xfcber Spam\n\nbody\n"
+    report = parse_message(raw)
+    assert isinstance(report, Report) and report.subject == "Beschwerde über Spam"
