@@ -22,7 +22,9 @@ out lines with one call instead of two. Tests pin the trees it builds to the std
 
 from __future__ import annotations
 
-from email import feedparser, policy
+import re
+from collections.abc import Iterator
+from email import errors, feedparser, policy
 from email.feedparser import FeedParser
 from email.message import Message
 from functools import lru_cache
@@ -123,6 +125,35 @@ class IndexedMessage(Message):
             return failobj if charset is None else charset
         return super().get_content_charset(failobj)
 
+    def get_payload(self, i: Any = None, decode: bool = False) -> Any:
+        # A leaf's decoded payload, the commonest call after the parse: an ASCII payload that
+        # no transfer encoding (RFC 2045 §6: 7bit/8bit/binary or none) wraps is its own bytes,
+        # which is what the stdlib returns after two whole-payload checks and a header read.
+        payload = self._payload  # type: ignore[attr-defined]
+        if (
+            decode
+            and i is None
+            and type(payload) is str
+            and payload.isascii()
+            and self.policy is policy.compat32
+        ):
+            cte = self.raw_field("content-transfer-encoding")
+            if cte is None or (
+                type(cte) is str and cte.isascii() and cte.lower() not in _DECODED_ENCODINGS
+            ):
+                return payload.encode("ascii")
+        return super().get_payload(i, decode)  # type: ignore[call-overload]
+
+    def get_boundary(self, failobj: Any = None) -> Any:
+        # The parser asks once per multipart, and RFC 2045 parameter parsing costs ~15 µs;
+        # boundaries are unique, so the field is remembered with its boundary blanked out.
+        value = self.raw_field("content-type")
+        if self.policy is policy.compat32 and _rememberable(value):
+            found = _boundary_in(value)
+            if found is not None:
+                return found
+        return super().get_boundary(failobj)
+
     def get_filename(self, failobj: Any = None) -> Any:
         fields = self._fields()
         found = fields.get("content-disposition")
@@ -170,15 +201,76 @@ def _filename_of(disposition: str | None, content_type: str | None) -> str | Non
     return probe.get_filename()
 
 
+#: The transfer encodings ``Message.get_payload(decode=True)`` undoes (RFC 2045 §6, uuencode).
+_DECODED_ENCODINGS = frozenset(
+    {"quoted-printable", "base64", "x-uuencode", "uuencode", "uue", "x-uue"}
+)
+#: A boundary value made only of RFC 2046 §5.1.1 ``bchars`` that no step of the stdlib's
+#: parameter parse treats specially (no quote, backslash, ``;``, ``*``, ``<>`` or space).
+_BOUNDARY_VALUE = re.compile(r"(?i:boundary)\s*=\s*\"?([A-Za-z0-9()+_,./:=?-]+)")
+#: Stands in for the boundary; upper case, so a spot where the parse lower-cases it shows.
+_BLANK_BOUNDARY = "BOUNDARY0BLANKED0OUT"
+
+
+def _boundary_in(content_type: str) -> str | None:
+    """``get_boundary()`` of a message with this Content-Type, or ``None`` for "ask the stdlib".
+
+    The stdlib only splits, strips, unquotes and lower-cases names around a run of ``bchars``
+    (with no RFC 2231 ``*`` or backslash anywhere, parameters are never joined or unescaped),
+    so its answer for the value with the run replaced by the blank is the blank exactly when
+    its answer for the value itself is that run.
+    """
+    if "*" in content_type or "\\" in content_type or _BLANK_BOUNDARY in content_type:
+        return None
+    # Any run of bchars after a ``boundary=`` will do (a wrong one only sends the question
+    # to the stdlib): the first one, found without a case-blind regex scan.
+    found = _BOUNDARY_VALUE.match(content_type, max(content_type.lower().find("boundary"), 0))
+    if found is None:
+        return None
+    start, end = found.span(1)
+    blanked = content_type[:start] + _BLANK_BOUNDARY + content_type[end:]
+    return found.group(1) if _blanked_boundary(blanked) == _BLANK_BOUNDARY else None
+
+
+@lru_cache(maxsize=FIELD_CACHE_SIZE)
+def _blanked_boundary(content_type: str) -> str | None:
+    probe = Message()
+    probe.set_raw("Content-Type", content_type)
+    answer = probe.get_boundary()
+    return answer if isinstance(answer, str) else None
+
+
 def clear_caches() -> None:
     """Forget the remembered field answers (a benchmark round starts cold)."""
     _content_type_of.cache_clear()
     _charset_of.cache_clear()
     _filename_of.cache_clear()
+    _blanked_boundary.cache_clear()
 
 
 #: Parser internals the type stubs leave out.
 _NEED_MORE_DATA: object = feedparser.NeedMoreData  # type: ignore[attr-defined]
+_NLCRE_EOL: re.Pattern[str] = feedparser.NLCRE_eol  # type: ignore[attr-defined]
+
+
+#: The parser's end-of-part tests are RFC 2046 §5.1.1 boundary lines (``--`` + boundary,
+#: a pattern starting so) and, between message/delivery-status field blocks, a blank line:
+#: a line starting with none of these characters can match none of them.
+_EOF_LINE_STARTS = frozenset({"-", "\r", "\n", ""})
+_BOUNDARY_PATTERN_START = "(?P<sep>" + re.escape("--")
+_NLCRE_MATCH: Any = feedparser.NLCRE.match  # type: ignore[attr-defined]
+
+
+def _gated(at_eof: Any) -> bool:
+    """Whether ``at_eof`` can only match a line starting with one of ``_EOF_LINE_STARTS``."""
+    if at_eof == _NLCRE_MATCH:
+        return True
+    pattern = getattr(getattr(at_eof, "__self__", None), "pattern", None)
+    return (
+        getattr(at_eof, "__name__", None) == "match"
+        and isinstance(pattern, str)
+        and pattern.startswith(_BOUNDARY_PATTERN_START)
+    )
 
 
 class _Lines(feedparser.BufferedSubFile):  # type: ignore[name-defined,misc]
@@ -187,8 +279,51 @@ class _Lines(feedparser.BufferedSubFile):  # type: ignore[name-defined,misc]
     ``BufferedSubFile.__next__`` calls ``readline`` and turns its ``""`` (end of input, or a
     boundary line of an enclosing part) into ``StopIteration``; this does the same inline.
     The parser pulls every line of the message through here, so that call was a tenth of
-    the parse.
+    the parse. Each line was also run through every enclosing part's end test (a regex call
+    per nesting level); a line whose first character no test can match skips them.
     """
+
+    #: Set for good once a test is pushed that the first-character gate does not cover.
+    _ungated = False
+
+    def push_eof_matcher(self, pred: Any) -> None:
+        if not _gated(pred):
+            self._ungated = True
+        super().push_eof_matcher(pred)
+
+    def readline(self) -> Any:
+        lines = self._lines
+        if not lines:
+            return "" if self._closed else _NEED_MORE_DATA
+        line = lines.popleft()
+        if line[:1] in _EOF_LINE_STARTS or self._ungated:
+            for at_eof in reversed(self._eofstack):
+                if at_eof(line):
+                    lines.appendleft(line)
+                    return ""
+        return line
+
+    def __iter__(self) -> Iterator[Any]:
+        # The parser's ``for line in self._input`` loops: a generator resumes for less than
+        # ``__next__`` costs per call. It takes nothing ahead, so a loop that stops leaves
+        # every line it did not take in the buffer, as ``__next__`` does.
+        lines = self._lines
+        eofstack = self._eofstack
+        while True:
+            if not lines:
+                if self._closed:
+                    return
+                yield _NEED_MORE_DATA
+                continue
+            line = lines.popleft()
+            if line[:1] in _EOF_LINE_STARTS or self._ungated:
+                for at_eof in reversed(eofstack):
+                    if at_eof(line):
+                        lines.appendleft(line)
+                        return
+                if line == "":  # the parser may push back the "" it read at the end
+                    return
+            yield line
 
     def __next__(self) -> Any:
         lines = self._lines
@@ -197,18 +332,83 @@ class _Lines(feedparser.BufferedSubFile):  # type: ignore[name-defined,misc]
                 raise StopIteration
             return _NEED_MORE_DATA
         line = lines.popleft()
-        for at_eof in reversed(self._eofstack):
-            if at_eof(line):
-                lines.appendleft(line)
+        if line[:1] in _EOF_LINE_STARTS or self._ungated:
+            for at_eof in reversed(self._eofstack):
+                if at_eof(line):
+                    lines.appendleft(line)
+                    raise StopIteration
+            if line == "":  # the parser may push back the "" it read at the end
                 raise StopIteration
-        if line == "":  # the parser may push back the "" it read at the end
-            raise StopIteration
         return line
+
+
+class _Parser(FeedParser):
+    """``FeedParser`` storing each header field without two calls per field.
+
+    ``_parse_headers`` is the stdlib's (Python 3.11), line for line, but for compat32 the
+    field is split and stored inline, exactly as ``Compat32.header_source_parse`` and
+    ``Message.set_raw`` do: the parser stores every field of every part this way, ~35 a mail.
+    """
+
+    def _parse_headers(self, lines: list[str]) -> None:
+        this: Any = self  # the parser's state, which the type stubs leave out
+        if this.policy is not policy.compat32 or type(this._cur) is not IndexedMessage:
+            super()._parse_headers(lines)  # type: ignore[misc]
+            return
+        cur: IndexedMessage = this._cur
+        store = cur._headers.append  # type: ignore[attr-defined]
+        # The current field's lines; the stdlib's ``lastheader`` is only ever tested for
+        # being set, which this list being non-empty says too.
+        lastvalue: list[str] = []
+        for lineno, line in enumerate(lines):
+            if line[0] in " \t":  # a continuation line
+                if not lastvalue:
+                    defect = errors.FirstHeaderLineIsContinuationDefect(line)
+                    this.policy.handle_defect(cur, defect)
+                    continue
+                lastvalue.append(line)
+                continue
+            if lastvalue:  # ``_field(lastvalue)``, inline: this runs once per field
+                name, value = lastvalue[0].split(":", 1)
+                value = value.lstrip(" \t")
+                if len(lastvalue) > 1:
+                    value += "".join(lastvalue[1:])
+                store((name, value.rstrip("\r\n")))
+                lastvalue = []
+            if line.startswith("From "):  # an envelope header (unix-from)
+                if lineno == 0:
+                    found = _NLCRE_EOL.search(line)
+                    if found:
+                        line = line[: -len(found.group(0))]
+                    cur.set_unixfrom(line)
+                    continue
+                if lineno == len(lines) - 1:  # the body's first line: pushed back
+                    this._input.unreadline(line)
+                    return
+                cur.defects.append(errors.MisplacedEnvelopeHeaderDefect(line))
+                continue
+            i = line.find(":")
+            if i == 0:
+                cur.defects.append(errors.InvalidHeaderDefect("Missing header name."))
+                continue
+            assert i > 0, "_parse_headers fed line with no : and no leading WS"
+            lastvalue = [line]
+        if lastvalue:
+            store(_field(lastvalue))
+
+
+def _field(lines: list[str]) -> tuple[str, str]:
+    """``Compat32.header_source_parse(lines)``: the name, and the value unfolded as stored."""
+    name, value = lines[0].split(":", 1)
+    value = value.lstrip(" \t")
+    if len(lines) > 1:
+        value += "".join(lines[1:])
+    return name, value.rstrip("\r\n")
 
 
 def parse_text(text: str) -> IndexedMessage:
     """``email.message_from_string(text)``, with indexed messages."""
-    parser = FeedParser(_factory=IndexedMessage)
+    parser = _Parser(_factory=IndexedMessage)
     parser._input = _Lines()  # type: ignore[attr-defined]  # before any input: same parser
     parser.feed(text)
     message = parser.close()

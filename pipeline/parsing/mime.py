@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.header import Header, decode_header
 from email.message import Message
+from email.policy import compat32
 from typing import Any
 
 from pipeline.config import ParsingConfig
@@ -188,8 +189,16 @@ def header_block(msg: Message, limit: int | None = None) -> str:
         names.setdefault(name, None)
     lines = []
     size = -1  # length of the lines joined so far
+    plain = msg.policy is compat32
     for name in names:
-        line = f"{name}: {_first_text(msg, *first[name.lower()])}"
+        value = first[name.lower()][1]
+        # The usual field, plain ASCII without encoded-words, is what ``header_text`` would
+        # return for it after three calls: its words joined by single spaces.
+        if plain and type(value) is str and value.isascii() and "=?" not in value:
+            text = " ".join(value[:MAX_HEADER_VALUE_CHARS].split())
+        else:
+            text = _first_text(msg, *first[name.lower()])
+        line = f"{name}: {text}"
         lines.append(line)
         size += len(line) + 1
         if limit is not None and size >= limit:
@@ -213,8 +222,11 @@ def header_values(msg: Headers, name: str) -> list[str]:
     except Exception:
         return []
     return [
-        " ".join((_eight_bit_text(v) if isinstance(v, Header) else _clean(str(v)))
-                 [:MAX_HEADER_VALUE_CHARS].split())
+        " ".join(
+            (_eight_bit_text(v) if isinstance(v, Header) else _clean(str(v)))[
+                :MAX_HEADER_VALUE_CHARS
+            ].split()
+        )
         for v in values
     ]
 

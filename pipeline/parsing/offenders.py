@@ -147,6 +147,14 @@ _DEFANG_MARKS = (
     "[at]",
     "(at)",
 )
+#: ``_DEFANG_MARKS`` grouped under a piece each of its marks holds: one fast scan for a
+#: bracket (or ``xp``) rules out a whole group, where each mark took a scan of its own.
+_DEFANG_GATES = (
+    ("[", ("[:]//", "[://]", "[.]", "[dot]", "[@]", "[at]")),
+    ("(", ("(:)//", "(.)", "(dot)", "(at)")),
+    ("{", ("{.}",)),
+    ("xp", ("hxxp", "fxp://")),
+)
 #: ``\sdot\s`` written to start on the literal, which the regex engine finds fast.
 _SPACED_DOT = re.compile(r"dot(?<=\sdot)\s")
 
@@ -186,9 +194,9 @@ def refang(text: str) -> str:
 
 def _looks_defanged(text: str) -> bool:
     lowered = text.lower()
-    return any(mark in lowered for mark in _DEFANG_MARKS) or (
-        "dot" in lowered and _SPACED_DOT.search(lowered) is not None
-    )
+    return any(
+        gate in lowered and any(mark in lowered for mark in marks) for gate, marks in _DEFANG_GATES
+    ) or ("dot" in lowered and _SPACED_DOT.search(lowered) is not None)
 
 
 @HostCache
