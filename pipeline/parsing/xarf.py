@@ -310,6 +310,10 @@ def _yaml_fields(text: str) -> tuple[dict[str, str], list[str]]:
     except yaml.YAMLError:
         loaded = None
         warnings.append("X-ARF report part is not valid YAML: read as Name: value lines")
+    except ValueError as exc:  # a well-formed scalar naming an impossible date (2014-13-45)
+        loaded = None
+        warnings.append(f"X-ARF report part has an impossible value ({exc}): read as Name: "
+                        "value lines")
     if isinstance(loaded, dict):
         return {str(k).lower(): _str(v).strip() for k, v in loaded.items()}, warnings
     return {k: v[0] for k, v in field_lines(text).items() if v}, warnings

@@ -143,3 +143,10 @@ def test_plain_json_attachment_is_not_taken_for_xarf() -> None:
     report = parse(bytes(msg))
     assert report.format != "xarf"
     assert "81.2.69.160" in {o.value for o in report.offenders}
+
+
+def test_yaml_part_with_an_impossible_date_is_read_with_a_warning() -> None:
+    """An impossible YAML date (2015-13-45) is a warning and Name: value reading, not a crash."""
+    report = parse(YAML_MAIL.replace("2015-07-23T01:58:17+00:00", "2015-13-45").encode())
+    assert any("impossible value" in w for w in report.warnings)
+    assert report.offenders[0].value == "8.8.4.4"
