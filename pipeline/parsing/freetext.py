@@ -26,6 +26,11 @@ FORMAT = "freetext"
 FOOTER = re.compile(r"^(?:-- ?|_{10,})$", re.MULTILINE)
 
 
+#: RFC 3464 §2.3: a delivery-status block names the recipient a message could not reach and
+#: the MTAs that tried; none of them is an offender, whoever the bounce went to.
+STATUS_BLOCK = "message/delivery-status"
+
+
 def without_footer(text: str) -> str:
     """``text`` up to its signature or footer separator (all of it when there is none)."""
     match = FOOTER.search(text)
@@ -47,7 +52,9 @@ def parse(ctx: Context) -> Report:
     declared = read_declared(ctx.texts(0) + "\n" + attachments, offenders)
     if not (declared and is_automated(ctx)):
         offenders.scan_text(
-            ctx.subject() + "\n" + "\n".join(without_footer(p.text or "") for p in parts),
+            ctx.subject() + "\n" + "\n".join(
+                without_footer(p.text or "") for p in parts if p.content_type != STATUS_BLOCK
+            ),
             ip_role="source",
             url_role="reported",
             email_role="sender",

@@ -42,3 +42,17 @@ def test_file_names_that_look_like_hosts_are_not_domains() -> None:
     """'invoice.zip' or 'run.py' in a complaint are file names, not domain offenders."""
     report = parse_message(complaint("The mail carried invoice.zip which runs run.py"))
     assert isinstance(report, Report) and report.offenders == ()
+
+
+def test_bounce_recipient_in_a_delivery_status_block_is_no_offender() -> None:
+    """A DSN's Final-Recipient (RFC 3464) is where mail could not go, not who abused."""
+    raw = (
+        b"From: MAILER-DAEMON@mx.isp.net\nTo: abuse@isp.net\nSubject: Undelivered Mail\n"
+        b'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; '
+        b'boundary="B"\n\n--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n'
+        b"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.isp.net\n\n"
+        b"Final-Recipient: rfc822; nobody@customer-shop.com\nAction: failed\nStatus: 5.1.1\n"
+        b"--B--\n"
+    )
+    report = parse_message(raw)
+    assert isinstance(report, Report) and report.offenders == ()
