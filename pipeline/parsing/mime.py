@@ -181,23 +181,27 @@ def header_block(msg: Message, limit: int | None = None) -> str:
     the whole block at least ``limit`` characters long, all that a caller keeping no more needs.
     """
     # One pass over the fields instead of one look-up per name; each line is exactly
-    # ``f"{name}: {header_text(msg, name)}"``.
+    # ``f"{name}: {header_text(msg, name)}"``. A name's line comes where it first appears,
+    # and by then the first field of its case-insensitive name has been seen: the line can be
+    # built on the spot, and the pass can stop at the limit instead of reading every field.
     first: dict[str, tuple[str, Any]] = {}
-    names: dict[str, None] = {}
-    for name, value in msg.raw_items():
-        first.setdefault(name.lower(), (name, value))
-        names.setdefault(name, None)
+    names: set[str] = set()
     lines = []
     size = -1  # length of the lines joined so far
     plain = msg.policy is compat32
-    for name in names:
-        value = first[name.lower()][1]
+    for stored in msg.raw_items():
+        name = stored[0]
+        if name in names:
+            continue
+        names.add(name)
+        found = first.setdefault(name.lower(), stored)
+        value = found[1]
         # The usual field, plain ASCII without encoded-words, is what ``header_text`` would
         # return for it after three calls: its words joined by single spaces.
         if plain and type(value) is str and value.isascii() and "=?" not in value:
             text = " ".join(value[:MAX_HEADER_VALUE_CHARS].split())
         else:
-            text = _first_text(msg, *first[name.lower()])
+            text = _first_text(msg, *found)
         line = f"{name}: {text}"
         lines.append(line)
         size += len(line) + 1

@@ -229,6 +229,11 @@ def find_report_parts(ctx: Context) -> list[tuple[str, str]]:
 
     Some reporters (WebIron) attach one report part per incident to the same mail.
     """
+    # Detection asks first, then the parser: look through the parts once per message.
+    return list(ctx.remember("xarf.report_parts", lambda: _find_report_parts(ctx)))
+
+
+def _find_report_parts(ctx: Context) -> tuple[tuple[str, str], ...]:
     found = []
     declared = bool(header_text(ctx.headers, "X-XARF"))
     for part in ctx.tree.parts:
@@ -245,7 +250,7 @@ def find_report_parts(ctx: Context) -> list[tuple[str, str]]:
         head = text[:4096].lower()
         if "report-type:" in head and (text.startswith("---") or "\nsource:" in head):
             found.append(("yaml", part.text))
-    return found
+    return tuple(found)
 
 
 def find_report_part(ctx: Context) -> tuple[str, str] | None:
