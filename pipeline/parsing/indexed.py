@@ -39,8 +39,6 @@ FIELD_CACHE_SIZE = 1024
 _FieldIndex = tuple[list[tuple[str, Any]], int, dict[str, tuple[str, Any]]]
 
 
-_COMPAT32 = policy.compat32
-
 
 def _rememberable(value: object) -> bool:
     return isinstance(value, str) and len(value) <= MAX_REMEMBERED_VALUE_CHARS and value.isascii()
@@ -82,20 +80,8 @@ class IndexedMessage(Message):
         return None if found is None else found[1]
 
     def get(self, name: str, failobj: Any = None) -> Any:
-        # The commonest question of all (the parser's and every format's header reads):
-        # ``_fields`` and ``fetched`` inlined, the same steps without their two calls.
-        headers = self._headers  # type: ignore[attr-defined]
-        index = self._field_index
-        if index is None or index[0] is not headers or index[1] != len(headers):
-            found = self._fields().get(name.lower())
-        else:
-            found = index[2].get(name.lower())
-        if found is None:
-            return failobj
-        value = found[1]
-        if type(value) is str and self.policy is _COMPAT32 and value.isascii():
-            return value
-        return self.policy.header_fetch_parse(found[0], value)
+        found = self._fields().get(name.lower())
+        return failobj if found is None else fetched(self, *found)
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self._fields()

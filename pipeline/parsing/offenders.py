@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from pipeline.models import Offender, OffenderKind
 from pipeline.parsing import ip_ranges
 from pipeline.parsing.limits import MAX_OFFENDERS, MAX_SCAN_CHARS
-from pipeline.parsing.mailboxes import valid_email as valid_email  # re-exported
+from pipeline.parsing.mailboxes import valid_email
 from pipeline.parsing.memo import HOST_CACHE_SIZE, HostCache
 from pipeline.parsing.psl import has_known_suffix, registrable_domain
 
@@ -147,13 +147,13 @@ _DEFANG_MARKS = (
     "[at]",
     "(at)",
 )
-#: ``_DEFANG_MARKS`` grouped under a piece each of its marks holds: one fast scan for a
-#: bracket (or ``xp``) rules out a whole group, where each mark took a scan of its own.
-_DEFANG_GATES = (
-    ("[", ("[:]//", "[://]", "[.]", "[dot]", "[@]", "[at]")),
-    ("(", ("(:)//", "(.)", "(dot)", "(at)")),
-    ("{", ("{.}",)),
-    ("xp", ("hxxp", "fxp://")),
+#: Pieces of the marks that a fast substring scan finds: one scan for a bracket (or ``xp``)
+#: rules out every mark holding it, where each mark took a scan of its own.
+_GATE_PIECES = ("[", "(", "{", "xp")
+#: ``_DEFANG_MARKS`` grouped under the first gate piece each holds.
+_DEFANG_GATES = tuple(
+    (piece, tuple(m for m in _DEFANG_MARKS if next(p for p in _GATE_PIECES if p in m) == piece))
+    for piece in _GATE_PIECES
 )
 #: ``\sdot\s`` written to start on the literal, which the regex engine finds fast.
 _SPACED_DOT = re.compile(r"dot(?<=\sdot)\s")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.models import OffenderKind
-from pipeline.parsing.offenders import OffenderSet, refang, valid_email
+from pipeline.parsing.mailboxes import valid_email
+from pipeline.parsing.offenders import OffenderSet, refang
 from pipeline.parsing.psl import registrable_domain
 
 
