@@ -39,7 +39,6 @@ FIELD_CACHE_SIZE = 1024
 _FieldIndex = tuple[list[tuple[str, Any]], int, dict[str, tuple[str, Any]]]
 
 
-
 def _rememberable(value: object) -> bool:
     return isinstance(value, str) and len(value) <= MAX_REMEMBERED_VALUE_CHARS and value.isascii()
 
