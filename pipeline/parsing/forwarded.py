@@ -11,9 +11,9 @@ from email.message import Message
 
 from pipeline.models import Report
 from pipeline.parsing.context import Context, FormatError, add_origin, bounded, evidence_of
-from pipeline.parsing.indexed import parse_text
 from pipeline.parsing.limits import MAX_BODY_CHARS
 from pipeline.parsing.mime import header_text
+from pipeline.parsing.splitter import parse_text
 
 FORMAT = "forwarded"
 

@@ -343,58 +343,65 @@ class _Lines(feedparser.BufferedSubFile):  # type: ignore[name-defined,misc]
 
 
 class _Parser(FeedParser):
-    """``FeedParser`` storing each header field without two calls per field.
-
-    ``_parse_headers`` is the stdlib's (Python 3.11), line for line, but for compat32 the
-    field is split and stored inline, exactly as ``Compat32.header_source_parse`` and
-    ``Message.set_raw`` do: the parser stores every field of every part this way, ~35 a mail.
-    """
+    """``FeedParser`` storing each header field without two calls per field (``store_fields``)."""
 
     def _parse_headers(self, lines: list[str]) -> None:
         this: Any = self  # the parser's state, which the type stubs leave out
         if this.policy is not policy.compat32 or type(this._cur) is not IndexedMessage:
             super()._parse_headers(lines)  # type: ignore[misc]
             return
-        cur: IndexedMessage = this._cur
-        store = cur._headers.append  # type: ignore[attr-defined]
-        # The current field's lines; the stdlib's ``lastheader`` is only ever tested for
-        # being set, which this list being non-empty says too.
-        lastvalue: list[str] = []
-        for lineno, line in enumerate(lines):
-            if line[0] in " \t":  # a continuation line
-                if not lastvalue:
-                    defect = errors.FirstHeaderLineIsContinuationDefect(line)
-                    this.policy.handle_defect(cur, defect)
-                    continue
-                lastvalue.append(line)
+        pushed_back = store_fields(this._cur, lines)
+        if pushed_back is not None:
+            this._input.unreadline(pushed_back)
+
+
+def store_fields(cur: IndexedMessage, lines: list[str]) -> str | None:
+    """``FeedParser._parse_headers`` for compat32: store the fields these header lines hold.
+
+    The stdlib's (Python 3.11), line for line, but each field is split and stored inline,
+    exactly as ``Compat32.header_source_parse`` and ``Message.set_raw`` do: the parser stores
+    every field of every part this way, ~35 a mail. Returns the line the stdlib pushes back
+    into the input (a unix-from line ending the block: the body's first line), if any.
+    """
+    store = cur._headers.append  # type: ignore[attr-defined]
+    # The current field's lines; the stdlib's ``lastheader`` is only ever tested for
+    # being set, which this list being non-empty says too.
+    lastvalue: list[str] = []
+    for lineno, line in enumerate(lines):
+        if line[0] in " \t":  # a continuation line
+            if not lastvalue:
+                defect = errors.FirstHeaderLineIsContinuationDefect(line)
+                policy.compat32.handle_defect(cur, defect)
                 continue
-            if lastvalue:  # ``_field(lastvalue)``, inline: this runs once per field
-                name, value = lastvalue[0].split(":", 1)
-                value = value.lstrip(" \t")
-                if len(lastvalue) > 1:
-                    value += "".join(lastvalue[1:])
-                store((name, value.rstrip("\r\n")))
-                lastvalue = []
-            if line.startswith("From "):  # an envelope header (unix-from)
-                if lineno == 0:
-                    found = _NLCRE_EOL.search(line)
-                    if found:
-                        line = line[: -len(found.group(0))]
-                    cur.set_unixfrom(line)
-                    continue
-                if lineno == len(lines) - 1:  # the body's first line: pushed back
-                    this._input.unreadline(line)
-                    return
-                cur.defects.append(errors.MisplacedEnvelopeHeaderDefect(line))
+            lastvalue.append(line)
+            continue
+        if lastvalue:  # ``_field(lastvalue)``, inline: this runs once per field
+            name, value = lastvalue[0].split(":", 1)
+            value = value.lstrip(" \t")
+            if len(lastvalue) > 1:
+                value += "".join(lastvalue[1:])
+            store((name, value.rstrip("\r\n")))
+            lastvalue = []
+        if line.startswith("From "):  # an envelope header (unix-from)
+            if lineno == 0:
+                found = _NLCRE_EOL.search(line)
+                if found:
+                    line = line[: -len(found.group(0))]
+                cur.set_unixfrom(line)
                 continue
-            i = line.find(":")
-            if i == 0:
-                cur.defects.append(errors.InvalidHeaderDefect("Missing header name."))
-                continue
-            assert i > 0, "_parse_headers fed line with no : and no leading WS"
-            lastvalue = [line]
-        if lastvalue:
-            store(_field(lastvalue))
+            if lineno == len(lines) - 1:  # the body's first line: pushed back
+                return line
+            cur.defects.append(errors.MisplacedEnvelopeHeaderDefect(line))
+            continue
+        i = line.find(":")
+        if i == 0:
+            cur.defects.append(errors.InvalidHeaderDefect("Missing header name."))
+            continue
+        assert i > 0, "_parse_headers fed line with no : and no leading WS"
+        lastvalue = [line]
+    if lastvalue:
+        store(_field(lastvalue))
+    return None
 
 
 def _field(lines: list[str]) -> tuple[str, str]:
@@ -406,8 +413,8 @@ def _field(lines: list[str]) -> tuple[str, str]:
     return name, value.rstrip("\r\n")
 
 
-def parse_text(text: str) -> IndexedMessage:
-    """``email.message_from_string(text)``, with indexed messages."""
+def feed_text(text: str) -> IndexedMessage:
+    """``email.message_from_string(text)``, with indexed messages, by ``FeedParser``."""
     parser = _Parser(_factory=IndexedMessage)
     parser._input = _Lines()  # type: ignore[attr-defined]  # before any input: same parser
     parser.feed(text)
@@ -416,7 +423,7 @@ def parse_text(text: str) -> IndexedMessage:
     return message
 
 
-def parse_bytes(raw: bytes) -> IndexedMessage:
-    """``email.message_from_bytes(raw)``, with indexed messages."""
+def feed_bytes(raw: bytes) -> IndexedMessage:
+    """``email.message_from_bytes(raw)``, with indexed messages, by ``FeedParser``."""
     # Exactly how ``BytesParser`` turns bytes into the text the parser reads.
-    return parse_text(raw.decode("ascii", errors="surrogateescape"))
+    return feed_text(raw.decode("ascii", errors="surrogateescape"))

@@ -21,8 +21,9 @@ from email.policy import compat32
 from typing import Any
 
 from pipeline.config import ParsingConfig
-from pipeline.parsing.indexed import IndexedMessage, fetched, parse_bytes, parse_text
+from pipeline.parsing.indexed import IndexedMessage, fetched
 from pipeline.parsing.limits import MAX_ARCHIVE_MEMBERS, MAX_HEADER_VALUE_CHARS
+from pipeline.parsing.splitter import parse_bytes, parse_text
 
 #: ``message/*`` types whose body is a block of ``Name: value`` fields, not a message.
 FIELD_BLOCK_TYPES = frozenset(

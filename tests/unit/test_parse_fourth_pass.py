@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from pipeline.config import ParsingConfig
 from pipeline.parsing.context import Context, reporter_of
 from pipeline.parsing.detect import detect
-from pipeline.parsing.indexed import parse_bytes, parse_text
 from pipeline.parsing.mime import _first_text, header_block, walk_message
+from pipeline.parsing.splitter import parse_bytes, parse_text
 from pipeline.parsing.xarf import find_report_parts
 
 

@@ -11,7 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.parsing import indexed
-from pipeline.parsing.indexed import IndexedMessage, clear_caches, parse_text
+from pipeline.parsing.indexed import IndexedMessage, clear_caches, feed_text
+from pipeline.parsing.splitter import parse_text
+
+#: Both ways to the tree: the splitter (with its fallback), and ``FeedParser`` alone.
+PARSERS = pytest.mark.parametrize("parse", [parse_text, feed_text], ids=["split", "feed"])
 
 #: Header lines the stdlib treats specially (RFC 5322 §2.2.3 folding, mbox ``From `` lines,
 #: an empty field name), mixed with ordinary fields and line ends.
@@ -50,17 +54,19 @@ def _fields(msg: Message) -> list[Any]:
         "Subject: x\nFrom last line\n",
     ],
 )
-def test_odd_header_shapes_are_stored_like_the_stdlib(text: str) -> None:
+@PARSERS
+def test_odd_header_shapes_are_stored_like_the_stdlib(parse: Any, text: str) -> None:
     """Unix-from lines, leading continuations and nameless fields give the stdlib's fields."""
-    assert _fields(parse_text(text)) == _fields(email.message_from_string(text))
+    assert _fields(parse(text)) == _fields(email.message_from_string(text))
 
 
+@PARSERS
 @settings(deadline=None)
 @given(st.lists(st.sampled_from(LINES), max_size=12), st.sampled_from(["\n", "\r\n", ""]))
-def test_any_header_block_is_stored_like_the_stdlib(lines: list[str], end: str) -> None:
+def test_any_header_block_is_stored_like_the_stdlib(parse: Any, lines: list[str], end: str) -> None:
     """Any mix of header lines yields the stdlib's fields, unix-from and defects."""
     text = "".join(lines) + end + "body\n"
-    assert _fields(parse_text(text)) == _fields(email.message_from_string(text))
+    assert _fields(parse(text)) == _fields(email.message_from_string(text))
 
 
 NESTED = (
@@ -86,12 +92,15 @@ def _tree(msg: Message) -> list[Any]:
     ]
 
 
+@PARSERS
 @settings(deadline=None)
 @given(st.integers(0, len(NESTED)), st.sampled_from(["", "-", "--", "\n", "\r", "--outer\n", "x"]))
-def test_boundary_and_blank_line_ends_split_parts_like_the_stdlib(cut: int, junk: str) -> None:
+def test_boundary_and_blank_line_ends_split_parts_like_the_stdlib(
+    parse: Any, cut: int, junk: str
+) -> None:
     """Nested boundaries and delivery-status blocks, with junk spliced in, split alike."""
     text = NESTED[:cut] + junk + NESTED[cut:]
-    assert _tree(parse_text(text)) == _tree(email.message_from_string(text))
+    assert _tree(parse(text)) == _tree(email.message_from_string(text))
 
 
 PARAM_PIECES = [

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.parsing.indexed import IndexedMessage, clear_caches, parse_bytes
+from pipeline.parsing.indexed import IndexedMessage, clear_caches, feed_bytes
 
 CORPUS = sorted((Path(__file__).parent.parent / "data" / "corpus").rglob("*.eml"))
 NAMES = ["Content-Type", "content-type", "Content-Disposition", "Subject", "X-Tag"]
@@ -104,19 +104,19 @@ def _shape(msg: Message) -> list[Any]:
 
 
 @pytest.mark.parametrize("path", CORPUS[::4], ids=lambda p: p.name)
-def test_parse_bytes_builds_the_stdlib_tree(path: Path) -> None:
+def test_feed_bytes_builds_the_stdlib_tree(path: Path) -> None:
     """Corpus mails parse to the same parts, headers, payloads and defects as the stdlib's."""
     raw = path.read_bytes()
-    assert _shape(parse_bytes(raw)) == _shape(email.message_from_bytes(raw))
+    assert _shape(feed_bytes(raw)) == _shape(email.message_from_bytes(raw))
 
 
 @settings(deadline=None)
 @given(st.sampled_from(CORPUS), st.integers(0, 10**6), st.binary(max_size=40))
-def test_parse_bytes_matches_the_stdlib_on_damaged_mail(
+def test_feed_bytes_matches_the_stdlib_on_damaged_mail(
     path: Path, position: int, junk: bytes
 ) -> None:
     """A corpus mail with bytes spliced in parses exactly as email.message_from_bytes does."""
     raw = path.read_bytes()
     cut = position % (len(raw) + 1)
     damaged = raw[:cut] + junk + raw[cut:]
-    assert _shape(parse_bytes(damaged)) == _shape(email.message_from_bytes(damaged))
+    assert _shape(feed_bytes(damaged)) == _shape(email.message_from_bytes(damaged))

@@ -16,10 +16,10 @@ from pipeline.config import ParsingConfig
 from pipeline.parsing import ip_ranges
 from pipeline.parsing.context import evidence_of
 from pipeline.parsing.flat_yaml import load_flat
-from pipeline.parsing.indexed import parse_bytes
 from pipeline.parsing.mailboxes import clear_caches, valid_email
 from pipeline.parsing.mime import _payload_size, header_block, walk_message
 from pipeline.parsing.offenders import parse_ip, url_host
+from pipeline.parsing.splitter import parse_bytes
 
 CORPUS = sorted((Path(__file__).parent.parent / "data" / "corpus").rglob("*.eml"))
 
