@@ -16,7 +16,15 @@ so every round starts cold. ``--per-message`` adds a second measure against comp
 message timed on both sides back to back, best of the rounds per message. ``--profile N``
 prints where the project side spends its time (cProfile, one cold pass, the N costliest
 functions by their own time) instead of timing anything.
-Usage: ``.venv/bin/python bench/parse.py [--rounds N] [--per-message] [--profile N] [DIR]``.
+
+``--instructions`` adds a third measure that the shared machine's load cannot move: the
+instructions each side executes for one pass over the corpus, counted by valgrind's callgrind
+(Debian package ``valgrind``) in child runs of this script — warm-up only, then per set (all,
+mails) warm-up plus one anchor pass and warm-up plus one cold project pass — each pass's count
+being its run's total less the warm-up run's. Instructions are not seconds (cache misses and branch mispredictions
+cost unequally), so this checks the timed ratios rather than replacing them.
+Usage: ``.venv/bin/python bench/parse.py [--rounds N] [--per-message] [--instructions]
+[--profile N] [DIR]``.
 """
 
 from __future__ import annotations
@@ -25,6 +33,12 @@ import argparse
 import email
 import json
 import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from email import policy
@@ -117,6 +131,55 @@ def profile(messages: list[bytes], top: int) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
 
 
+#: What a child run does after the warm-up, by the side it counts.
+PASSES: dict[str, Callable[[bytes], None]] = {
+    "warm-up": lambda raw: None,
+    "compat32": stdlib_compat32,
+    "parse": project,
+}
+
+
+def one_pass(messages: list[bytes], mails: list[bytes], side: str, subset: str) -> None:
+    """A child run's work: both sides once over the corpus (untimed), then one pass of ``side``."""
+    for raw in messages:
+        stdlib_compat32(raw)
+        project(raw)
+    clear_caches()  # the project pass starts cold, as each timed round does
+    fn = PASSES[side]
+    for raw in mails if subset == "mails" else messages:
+        fn(raw)
+
+
+def _instructions(corpus: Path, side: str, subset: str) -> int:
+    """Instructions executed by a child run of this script doing ``one_pass`` of ``side``."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("--instructions needs valgrind (Debian package valgrind)")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "callgrind.out"
+        command = [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable]
+        command += [__file__, "--one-pass", side, subset, str(corpus)]
+        # One hash seed for every child run, so the warm-up they share costs the same in each.
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        subprocess.run(command, check=True, env=env, capture_output=True)
+        found = re.search(r"^summary:\s*(\d+)", out.read_text(), re.MULTILINE)
+    if found is None:
+        raise SystemExit(f"callgrind wrote no instruction summary for {side}")
+    return int(found.group(1))
+
+
+def instruction_ratios(corpus: Path, counts: dict[str, int]) -> None:
+    """Print both sides' instructions per message and their ratio, for each set."""
+    base = _instructions(corpus, "warm-up", "all")
+    for label, count in counts.items():
+        anchor = _instructions(corpus, "compat32", label) - base
+        ours = _instructions(corpus, "parse", label) - base
+        print(
+            f"[{label}, instructions] stdlib compat32: {anchor / count / 1e3:6.0f} k/msg | "
+            f"abuse-pipeline parse: {ours / count / 1e3:6.0f} k/msg | ratio {anchor / ours:.2f}x"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
@@ -125,18 +188,25 @@ def main() -> None:
         "--per-message", action="store_true", help="also: per-message best times vs compat32"
     )
     parser.add_argument(
+        "--instructions", action="store_true", help="also: instruction counts (callgrind)"
+    )
+    parser.add_argument(
         "--profile", type=int, metavar="N", help="profile the project side instead: top N"
     )
+    parser.add_argument("--one-pass", nargs=2, help=argparse.SUPPRESS)  # a child run: side, set
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)  # failures log one line each; not what we measure
     files = sorted(p for p in args.corpus.rglob("*") if p.suffix in (".eml", ".json"))
     messages = [p.read_bytes() for p in files]
     size = sum(map(len, messages))
+    mails = [m for p, m in zip(files, messages, strict=True) if p.suffix == ".eml"]
+    if args.one_pass:
+        one_pass(messages, mails, *args.one_pass)
+        return
     project(messages[0])  # warm caches (PSL load) outside the timing, as a long run would
     if args.profile:
         profile(messages, args.profile)
         return
-    mails = [m for p, m in zip(files, messages, strict=True) if p.suffix == ".eml"]
     print(
         f"corpus: {len(messages)} messages ({len(mails)} mails), {size / 1e6:.2f} MB, "
         f"best of {args.rounds} rounds"
@@ -154,6 +224,8 @@ def main() -> None:
                 f"[{label}, per message] stdlib compat32: {anchor / n * 1e6:6.0f} us/msg | "
                 f"abuse-pipeline parse: {ours / n * 1e6:6.0f} us/msg | ratio {anchor / ours:.2f}x"
             )
+    if args.instructions:
+        instruction_ratios(args.corpus, {"all": len(messages), "mails": len(mails)})
 
 
 if __name__ == "__main__":

@@ -15,9 +15,10 @@ holding just that field, and remembered: the same answer, by construction. Value
 not plain ASCII (the stdlib turns those into ``Header`` objects), or longer than a header
 line may be, are never remembered.
 
-The parse is the stdlib's ``FeedParser`` (compat32 policy) fed the whole message at once,
+``feed_text`` is the stdlib's ``FeedParser`` (compat32 policy) fed the whole message at once,
 where ``email.message_from_bytes`` feeds it in 8 KiB pieces, with a line buffer that hands
-out lines with one call instead of two. Tests pin the trees it builds to the stdlib's.
+out lines with one call instead of two: the parse of the messages the splitter
+(``splitter.py``) leaves to the stdlib. Tests pin the trees it builds to the stdlib's.
 """
 
 from __future__ import annotations

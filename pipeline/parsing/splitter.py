@@ -126,10 +126,9 @@ class Splitter:
                 return text[start:]
             at = found + 1
 
-    def _new_message(self) -> IndexedMessage:
+    def _new_message(self, in_digest: bool) -> IndexedMessage:
         msg = IndexedMessage()
-        # ``if self._cur``, as the stdlib has it: a message without fields is false.
-        if self._cur and self._cur.get_content_type() == "multipart/digest":
+        if in_digest:  # RFC 2046 §5.1.5
             msg.set_default_type("message/rfc822")
         if self._stack:
             self._stack[-1].attach(msg)
@@ -142,11 +141,15 @@ class Splitter:
         self._cur = self._stack[-1] if self._stack else None
         return msg
 
-    def part(self) -> None:
-        """``_parsegen``: a message or part, its header block, then its body by content type."""
+    def part(self, in_digest: bool = False) -> None:
+        """``_parsegen``: a message or part, its header block, then its body by content type.
+
+        ``in_digest``: the enclosing part is a multipart/digest (the stdlib asks the enclosing
+        part's type; only a multipart can be a digest, and it is one only by a field it has).
+        """
         if len(self._stack) > MAX_SPLIT_DEPTH:
             raise Unsplittable("nested too deeply")
-        msg = self._new_message()
+        msg = self._new_message(in_digest)
         if not self._field_run(msg):
             self._header_lines(msg)
         content_type = msg.get_content_type()
@@ -159,7 +162,7 @@ class Splitter:
             self.pop_message()
             return
         if maintype == "multipart":
-            self._multipart(msg)
+            self._multipart(msg, content_type == "multipart/digest")
             return
         msg._payload = self.rest()  # type: ignore[attr-defined]  # ``set_payload(str)``
 
@@ -192,11 +195,12 @@ class Splitter:
             return False
         if unixfrom is not None:
             msg.set_unixfrom(unixfrom)
-        store = msg._headers.append  # type: ignore[attr-defined]
-        for name, value in _FIELD_RE.findall(text, start, stop):
-            # ``Compat32.header_source_parse``: the value after the colon, with the leading
-            # blanks of its first line and the line break of its last one taken off.
-            store((name, value.lstrip(" \t").rstrip("\r\n")))
+        # ``Compat32.header_source_parse``: the value after the colon, with the leading blanks
+        # of its first line and the line break of its last one taken off.
+        msg._headers = [  # type: ignore[attr-defined]
+            (name, value.lstrip(" \t").rstrip("\r\n"))
+            for name, value in _FIELD_RE.findall(text, start, stop)
+        ]
         self._pos = after
         return True
 
@@ -236,7 +240,7 @@ class Splitter:
                 return
             self.unreadline(line)
 
-    def _multipart(self, msg: IndexedMessage) -> None:
+    def _multipart(self, msg: IndexedMessage, digest: bool) -> None:
         boundary = msg.get_boundary()
         if boundary is None:
             compat32.handle_defect(msg, errors.NoBoundaryInMultipartDefect())
@@ -272,7 +276,7 @@ class Splitter:
                 pass  # repeated boundary lines delimit no parts
             self.unreadline(line)
             self._tests.append(boundary_line.match)
-            self.part()
+            self.part(digest)
             self._strip_last_line_break()
             self._tests.pop()
             self.pop_message()
