@@ -31,6 +31,8 @@ from email.message import Message
 from functools import lru_cache
 from typing import Any
 
+from pipeline.parsing.params import plain_parameter
+
 #: RFC 5322 §2.1.1: a line MUST be at most 998 characters; a longer value is not remembered.
 MAX_REMEMBERED_VALUE_CHARS = 998
 #: Distinct field values (or value pairs) remembered per look-up.
@@ -110,8 +112,13 @@ class IndexedMessage(Message):
         if found is None:  # the default type is the container's to set: never remembered
             return self.get_default_type()
         value = found[1]
-        if self.policy is policy.compat32 and _rememberable(value):
-            content_type = _content_type_of(value)
+        if self.policy is policy.compat32 and type(value) is str and value.isascii():
+            # ``Message.get_content_type`` on the value ``get`` returns for it, which is the
+            # value itself: its part before any ``;``, stripped and lower-cased, if it is
+            # ``type/subtype`` (RFC 2045 §5.2: else text/plain).
+            content_type = value.partition(";")[0].strip().lower()
+            if content_type.count("/") != 1:
+                content_type = "text/plain"
         else:
             content_type = super().get_content_type()
         self._content_type = (headers, len(headers), content_type)
@@ -122,8 +129,10 @@ class IndexedMessage(Message):
         if value is None:
             return failobj
         if self.policy is policy.compat32 and _rememberable(value):
-            charset = _charset_of(value)
-            return failobj if charset is None else charset
+            plain, charset = plain_parameter(value, "charset")
+            if not plain:
+                charset = _charset_of(value)
+            return failobj if charset is None else charset.lower()  # RFC 2046 §4.1.2
         return super().get_content_charset(failobj)
 
     def get_payload(self, i: Any = None, decode: bool = False) -> Any:
@@ -150,6 +159,9 @@ class IndexedMessage(Message):
         # boundaries are unique, so the field is remembered with its boundary blanked out.
         value = self.raw_field("content-type")
         if self.policy is policy.compat32 and _rememberable(value):
+            plain, boundary = plain_parameter(value, "boundary")
+            if plain:  # RFC 2046 §5.1.1: a boundary may not end in white space
+                return failobj if boundary is None else boundary.rstrip()
             found = _boundary_in(value)
             if found is not None:
                 return found
@@ -174,15 +186,17 @@ class IndexedMessage(Message):
             or (content_type is not None and "name" in content_type.lower())
         ):
             return failobj
+        # The disposition's ``filename`` first, then the type's ``name`` (RFC 2183 §2.3).
+        plain = True
+        name = None
+        if disposition is not None:
+            plain, name = plain_parameter(disposition, "filename")
+        if plain and name is None and content_type is not None:
+            plain, name = plain_parameter(content_type, "name")
+        if plain:
+            return failobj if name is None else name.strip()
         name = _filename_of(disposition, content_type)
         return failobj if name is None else name
-
-
-@lru_cache(maxsize=FIELD_CACHE_SIZE)
-def _content_type_of(content_type: str) -> str:
-    probe = Message()
-    probe.set_raw("Content-Type", content_type)
-    return probe.get_content_type()
 
 
 @lru_cache(maxsize=FIELD_CACHE_SIZE)
@@ -243,7 +257,6 @@ def _blanked_boundary(content_type: str) -> str | None:
 
 def clear_caches() -> None:
     """Forget the remembered field answers (a benchmark round starts cold)."""
-    _content_type_of.cache_clear()
     _charset_of.cache_clear()
     _filename_of.cache_clear()
     _blanked_boundary.cache_clear()
