@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.parsing.indexed import IndexedMessage, clear_caches, feed_bytes
+from tests.support.mime_tree import tree_shape
 
 CORPUS = sorted((Path(__file__).parent.parent / "data" / "corpus").rglob("*.eml"))
 NAMES = ["Content-Type", "content-type", "Content-Disposition", "Subject", "X-Tag"]
@@ -88,26 +89,11 @@ def test_indexed_message_answers_like_message_through_mutations(
         assert _answers(indexed) == _answers(plain)
 
 
-def _shape(msg: Message) -> list[Any]:
-    return [
-        (
-            part.get_content_type(),
-            part.get_default_type(),
-            [(k, str(v)) for k, v in part.items()],
-            part.get_payload() if not part.is_multipart() else None,
-            part.preamble,
-            part.epilogue,
-            [type(d).__name__ for d in part.defects],
-        )
-        for part in msg.walk()
-    ]
-
-
 @pytest.mark.parametrize("path", CORPUS[::4], ids=lambda p: p.name)
 def test_feed_bytes_builds_the_stdlib_tree(path: Path) -> None:
     """Corpus mails parse to the same parts, headers, payloads and defects as the stdlib's."""
     raw = path.read_bytes()
-    assert _shape(feed_bytes(raw)) == _shape(email.message_from_bytes(raw))
+    assert tree_shape(feed_bytes(raw)) == tree_shape(email.message_from_bytes(raw))
 
 
 @settings(deadline=None)
@@ -119,4 +105,4 @@ def test_feed_bytes_matches_the_stdlib_on_damaged_mail(
     raw = path.read_bytes()
     cut = position % (len(raw) + 1)
     damaged = raw[:cut] + junk + raw[cut:]
-    assert _shape(feed_bytes(damaged)) == _shape(email.message_from_bytes(damaged))
+    assert tree_shape(feed_bytes(damaged)) == tree_shape(email.message_from_bytes(damaged))

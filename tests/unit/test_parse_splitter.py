@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -13,25 +12,9 @@ from hypothesis import strategies as st
 
 from pipeline.parsing.indexed import feed_text
 from pipeline.parsing.splitter import MAX_SPLIT_DEPTH, Unsplittable, parse_text, split
+from tests.support.mime_tree import tree_shape
 
 CORPUS = sorted((Path(__file__).parent.parent / "data" / "corpus").rglob("*.eml"))
-
-
-def _shape(msg: Message) -> list[Any]:
-    return [
-        (
-            part.get_unixfrom(),
-            part.get_content_type(),
-            part.get_default_type(),
-            part.is_multipart(),
-            [(k, str(v)) for k, v in part.raw_items()],
-            part.get_payload() if not part.is_multipart() else None,
-            part.preamble,
-            part.epilogue,
-            [type(d).__name__ for d in part.defects],
-        )
-        for part in msg.walk()
-    ]
 
 
 def _split_or_feed(text: str) -> Message:
@@ -50,7 +33,7 @@ def _text(path: Path) -> str:
 def test_corpus_mail_splits_to_the_stdlib_tree(path: Path) -> None:
     """Every corpus mail gives the stdlib's parts, fields, payloads, defects and envelope."""
     text = _text(path)
-    assert _shape(_split_or_feed(text)) == _shape(email.message_from_string(text))
+    assert tree_shape(_split_or_feed(text)) == tree_shape(email.message_from_string(text))
 
 
 def test_the_corpus_is_split_without_falling_back() -> None:
@@ -90,7 +73,7 @@ def test_damaged_corpus_mail_splits_to_the_stdlib_tree(
     for position, cut, junk in edits:
         at = position % (len(text) + 1)
         text = text[:at] + junk + text[at + cut :]
-    assert _shape(_split_or_feed(text)) == _shape(email.message_from_string(text))
+    assert tree_shape(_split_or_feed(text)) == tree_shape(email.message_from_string(text))
 
 
 BOUNDARIES = ["b1", "=_b2", "b1b"]  # "b1" is a prefix of "b1b": only whole lines may end parts
@@ -147,7 +130,7 @@ def test_generated_mime_splits_to_the_stdlib_tree(text: str, crlf: bool, cut_end
         text = text.replace("\n", "\r\n")
     if cut_end:
         text = text.rstrip("\r\n")
-    assert _shape(_split_or_feed(text)) == _shape(email.message_from_string(text))
+    assert tree_shape(_split_or_feed(text)) == tree_shape(email.message_from_string(text))
 
 
 @pytest.mark.parametrize(
@@ -163,7 +146,7 @@ def test_what_the_splitter_cannot_mirror_is_fed_to_the_stdlib_parser(text: str) 
     """A lone CR, a pushed-back unix-from line or deep nesting fall back to FeedParser's tree."""
     with pytest.raises(Unsplittable):
         split(text)
-    assert _shape(parse_text(text)) == _shape(email.message_from_string(text))
+    assert tree_shape(parse_text(text)) == tree_shape(email.message_from_string(text))
 
 
 def test_a_body_ends_only_at_a_whole_boundary_line() -> None:
