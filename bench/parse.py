@@ -21,8 +21,9 @@ functions by their own time) instead of timing anything.
 instructions each side executes for one pass over the corpus, counted by valgrind's callgrind
 (Debian package ``valgrind``) in child runs of this script — warm-up only, then per set (all,
 mails) warm-up plus one anchor pass and warm-up plus one cold project pass — each pass's count
-being its run's total less the warm-up run's. Instructions are not seconds (cache misses and branch mispredictions
-cost unequally), so this checks the timed ratios rather than replacing them.
+being its run's total less the warm-up run's. Instructions are not seconds (cache misses and
+branch mispredictions cost unequally), so this checks the timed ratios rather than replacing
+them.
 Usage: ``.venv/bin/python bench/parse.py [--rounds N] [--per-message] [--instructions]
 [--profile N] [DIR]``.
 """
