@@ -28,6 +28,11 @@ def _element(name: str, xml: str) -> str:
 
 def notice_text(ctx: Context) -> str | None:
     """The first ACNS ``<Infringement>`` document in the report's text, if any."""
+    # Detection searches for it, then the parser: the lazy search over the text runs once.
+    return ctx.remember("acns.notice", lambda: _find_notice(ctx))
+
+
+def _find_notice(ctx: Context) -> str | None:
     for part in ctx.parts_of(0):
         if part.text and ACNS_NAMESPACE in part.text:
             found = _INFRINGEMENT.search(part.text)

@@ -103,12 +103,14 @@ class Context:
 
     def offender_set(self, *extra_ignored: str | None) -> OffenderSet:
         """A collector that ignores the reporter's and trusted relays' own domains."""
-        ignored = {self.reporter_domain, *self.own_domains, *extra_ignored}
-        ignored.update(registrable_domain(d) for d in self.config.trusted_domains)
-        return OffenderSet(
-            ignored_domains=frozenset(d for d in ignored if d),
-            ignored_emails=self.recipients,
-        )
+
+        def ignores() -> tuple[frozenset[str], frozenset[str]]:
+            ignored = {self.reporter_domain, *self.own_domains, *extra_ignored}
+            ignored.update(registrable_domain(d) for d in self.config.trusted_domains)
+            return frozenset(d for d in ignored if d), self.recipients
+
+        # Worked out on the collector's first question: many reports never ask one.
+        return OffenderSet(ignores=ignores)
 
     @cached_property
     def recipients(self) -> frozenset[str]:

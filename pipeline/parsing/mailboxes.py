@@ -12,11 +12,14 @@ pins the two to the same answer.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from email_validator.rfc_constants import (
     CASE_INSENSITIVE_MAILBOX_NAMES,
+    DNS_LABEL_LENGTH_LIMIT,
+    DOMAIN_MAX_LENGTH,
     DOT_ATOM_TEXT,
     EMAIL_MAX_LENGTH,
 )
@@ -61,11 +64,42 @@ def _plain(local: str, domain: str) -> str | None:
     return normalized
 
 
+#: RFC 1035 §2.3.1 letters-digits-hyphen host names of two or more labels, each at most 63
+#: characters, hyphens inside only and never two in a row (which rules out RFC 5890 ``xn--``
+#: and R-LDH labels), the last label ending in a letter: every check ``email-validator``
+#: makes of such a name passes, and its UTS-46 mapping only lower-cases it.
+_LDH_LABEL = r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,62}"
+_PLAIN_DOMAIN = re.compile(rf"(?:{_LDH_LABEL}\.)+{_LDH_LABEL}")
+
+
+def _plain_domain(domain: str) -> str | None:
+    """The ASCII form ``validate_email_domain_name`` gives a plain host name, else ``None``.
+
+    ``None`` also for names it would reject (too long, special-use): the caller asks it then.
+    """
+    if (
+        len(domain) > DOMAIN_MAX_LENGTH
+        or not domain[-1:].isalpha()
+        or _PLAIN_DOMAIN.fullmatch(domain) is None
+        or any(len(label) > DNS_LABEL_LENGTH_LIMIT for label in domain.split("."))
+    ):
+        return None
+    lowered = domain.lower()
+    if any(lowered == name or lowered.endswith("." + name) for name in SPECIAL_USE_DOMAIN_NAMES):
+        return None
+    return lowered
+
+
 @HostCache  # a domain longer than a host name can be is computed (rejected), never kept
 def _domain(domain: str) -> tuple[str, str] | None:
     """email-validator's verdict on a domain: its Unicode and ASCII forms, or ``None``."""
     if not domain:
         return None
+    # The library's domain check runs UTS-46 and IDNA machinery character by character;
+    # the plain host names reports use need none of it.
+    plain = _plain_domain(domain)
+    if plain is not None:
+        return plain, plain
     try:
         checked = validate_email_domain_name(domain, test_environment=False)
     except EmailNotValidError:
