@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.config import ParsingConfig
 from pipeline.models import Report
-from pipeline.parsing import indexed, mailboxes, xarf, xarf_schema
+from pipeline.parsing import mailboxes, xarf, xarf_schema
 from pipeline.parsing.context import Context, FormatError, reporter_of
 from pipeline.parsing.detect import detect
 from pipeline.parsing.mime import MimeError, walk_message
@@ -50,7 +50,6 @@ def clear_caches() -> None:
     is_reserved_ip.cache_clear()
     parse_ip.cache_clear()
     mailboxes.clear_caches()
-    indexed.clear_caches()
     xarf_schema.clear_caches()
 
 

@@ -135,17 +135,9 @@ def _clean(text: str) -> str:
 
 def header_text(msg: Headers, name: str) -> str:
     """A header's value with RFC 2047 encoded-words decoded; ``""`` when absent or broken."""
-    if type(msg) is IndexedMessage and msg.policy is compat32:
-        # The usual field, plain ASCII without encoded-words, is stored as ``get`` returns it
-        # and ``field_text`` only joins its words: read it so, without the three calls.
-        try:
-            stored = msg.raw_field(name)
-        except Exception:  # a broken header must not fail the report
-            return ""
-        if stored is None:
-            return ""
-        if type(stored) is str and stored.isascii() and "=?" not in stored:
-            return " ".join(stored[:MAX_HEADER_VALUE_CHARS].split())
+    if type(msg) is IndexedMessage:
+        found = msg.first_field(name)
+        return "" if found is None else _first_text(msg, *found)
     try:
         raw = msg.get(name)
     except Exception:  # a broken header must not fail the report
@@ -200,21 +192,13 @@ def header_block(msg: Message, limit: int | None = None) -> str:
     names: set[str] = set()
     lines = []
     size = -1  # length of the lines joined so far
-    plain = msg.policy is compat32
     for stored in msg.raw_items():
         name = stored[0]
         if name in names:
             continue
         names.add(name)
         found = first.setdefault(name.lower(), stored)
-        value = found[1]
-        # The usual field, plain ASCII without encoded-words, is what ``header_text`` would
-        # return for it after three calls: its words joined by single spaces.
-        if plain and type(value) is str and value.isascii() and "=?" not in value:
-            text = " ".join(value[:MAX_HEADER_VALUE_CHARS].split())
-        else:
-            text = _first_text(msg, *found)
-        line = f"{name}: {text}"
+        line = f"{name}: {_first_text(msg, *found)}"
         lines.append(line)
         size += len(line) + 1
         if limit is not None and size >= limit:
@@ -224,6 +208,10 @@ def header_block(msg: Message, limit: int | None = None) -> str:
 
 def _first_text(msg: Message, name: str, value: Any) -> str:
     """``header_text`` of the field stored as ``(name, value)``."""
+    # The usual field, plain ASCII without encoded-words, is stored as compat32's ``get``
+    # returns it, and ``field_text`` would only join its words: done here without its calls.
+    if msg.policy is compat32 and type(value) is str and value.isascii() and "=?" not in value:
+        return " ".join(value[:MAX_HEADER_VALUE_CHARS].split())
     try:
         value = fetched(msg, name, value)
     except Exception:  # a broken header must not fail the report

@@ -296,7 +296,6 @@ class OffenderSet:
     )
     _seen: dict[tuple[OffenderKind, str], Offender] = field(default_factory=dict)
     _hosts: dict[str, _HostVerdict] = field(default_factory=dict, repr=False, compare=False)
-    _ignored_links: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
     truncated: bool = False
 
     def _put(self, offender: Offender) -> None:
@@ -378,7 +377,7 @@ class OffenderSet:
                 self._put(Offender(OffenderKind.URL, value, role, reserved))
                 self._put(Offender(OffenderKind.IP, ip.compressed, "hosting", reserved))
             return
-        if not declared and (self._ignored_link_host(host) or SHORTENER_INFO.match(value)):
+        if not declared and (self._ignored_host(host) or SHORTENER_INFO.match(value)):
             return
         self._put(Offender(OffenderKind.URL, value, role, reserved=declared and reserved))
         if base and not reserved and base not in PLATFORM_DOMAINS:
@@ -390,13 +389,6 @@ class OffenderSet:
         if ip is not None:
             return ip, is_reserved_ip(ip), None
         return None, is_reserved_domain(host), registrable_domain(host)
-
-    def _ignored_link_host(self, host: str) -> bool:
-        """``_ignored_host``, once per host: only links found by heuristics ask it."""
-        ignored = self._ignored_links.get(host)
-        if ignored is None:
-            ignored = self._ignored_links[host] = self._ignored_host(host)
-        return ignored
 
     def scan_text(
         self,

@@ -24,7 +24,7 @@ from email import errors, feedparser
 from email.policy import compat32
 from typing import Any
 
-from pipeline.parsing.indexed import IndexedMessage, feed_text, store_fields
+from pipeline.parsing.indexed import IndexedMessage, feed_text
 
 #: Parts nested deeper than this are left to ``FeedParser``, whose own recursion limit then
 #: decides, as it does for ``email.message_from_bytes``.
@@ -34,6 +34,7 @@ MAX_SPLIT_DEPTH = 64
 _HEADER_LINE: re.Pattern[str] = feedparser.headerRE  # type: ignore[attr-defined]
 _NLCRE: re.Pattern[str] = feedparser.NLCRE  # type: ignore[attr-defined]
 _NLCRE_BOL: re.Pattern[str] = feedparser.NLCRE_bol  # type: ignore[attr-defined]
+_NLCRE_EOL: re.Pattern[str] = feedparser.NLCRE_eol  # type: ignore[attr-defined]
 #: One header field: a name of RFC 5322 §3.6.8 ``ftext``, a colon, the rest of its line and
 #: any folded continuation lines (§2.2.3); every line ending in LF.
 _FIELD = r"([\041-\071\073-\176]+):([^\n]*\n(?:[ \t][^\n]*\n)*)"
@@ -180,7 +181,8 @@ class Splitter:
             found = text.find("\n", start)
             if found < 0:
                 return False
-            unixfrom = text[start : found + (0 if text[found - 1] != "\r" else -1)]
+            line = text[start : found + 1]
+            unixfrom = line[: len(line) - _eol_length(line)]
             start = found + 1
         stop = _FIELD_RUN.match(text, start).end()  # type: ignore[union-attr]  # may be empty
         if self._tests and (text.startswith("-", start) or text.find("\n-", start, stop) >= 0):
@@ -313,6 +315,46 @@ class Splitter:
         payload = last._payload  # type: ignore[attr-defined]
         if isinstance(payload, str):
             last._payload = payload[: len(payload) - _eol_length(payload)]  # type: ignore[attr-defined]
+
+
+def store_fields(msg: IndexedMessage, lines: list[str]) -> str | None:
+    """``FeedParser._parse_headers`` (Python 3.11, compat32): store these header lines' fields.
+
+    Returns the line the stdlib pushes back into its input (a unix-from line ending the
+    block: the body's first line), if any.
+    """
+    lastvalue: list[str] = []  # the current field's lines (the stdlib's ``lastheader`` too)
+    for lineno, line in enumerate(lines):
+        if line[0] in " \t":  # a continuation line
+            if not lastvalue:
+                defect = errors.FirstHeaderLineIsContinuationDefect(line)
+                compat32.handle_defect(msg, defect)
+                continue
+            lastvalue.append(line)
+            continue
+        if lastvalue:
+            msg.set_raw(*compat32.header_source_parse(lastvalue))
+            lastvalue = []
+        if line.startswith("From "):  # an envelope header (unix-from)
+            if lineno == 0:
+                found = _NLCRE_EOL.search(line)
+                if found:
+                    line = line[: -len(found.group(0))]
+                msg.set_unixfrom(line)
+                continue
+            if lineno == len(lines) - 1:  # the body's first line: pushed back
+                return line
+            msg.defects.append(errors.MisplacedEnvelopeHeaderDefect(line))
+            continue
+        i = line.find(":")
+        if i == 0:
+            msg.defects.append(errors.InvalidHeaderDefect("Missing header name."))
+            continue
+        assert i > 0, "_parse_headers fed line with no : and no leading WS"
+        lastvalue = [line]
+    if lastvalue:
+        msg.set_raw(*compat32.header_source_parse(lastvalue))
+    return None
 
 
 def split(text: str) -> IndexedMessage:

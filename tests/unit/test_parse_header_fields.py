@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.parsing import indexed
-from pipeline.parsing.indexed import IndexedMessage, clear_caches, feed_text
+from pipeline.parsing.indexed import IndexedMessage, feed_text
 from pipeline.parsing.splitter import parse_text
 
 #: Both ways to the tree: the splitter (with its fallback), and ``FeedParser`` alone.
@@ -130,7 +129,6 @@ PARAM_PIECES = [
 @given(st.lists(st.sampled_from(PARAM_PIECES), max_size=10))
 def test_boundary_equals_the_stdlib_answer(pieces: list[str]) -> None:
     """get_boundary of a Content-Type of quotes, escapes and RFC 2231 names is the stdlib's."""
-    clear_caches()
     value = "".join(pieces)
     assert _build(IndexedMessage, value).get_boundary() == _build(Message, value).get_boundary()
     assert _build(IndexedMessage, value).get_boundary() == _build(Message, value).get_boundary()
@@ -148,7 +146,6 @@ def test_boundary_equals_the_stdlib_answer(pieces: list[str]) -> None:
 )
 def test_boundary_of_tricky_values_equals_the_stdlib_answer(value: str) -> None:
     """A boundary-like run in another parameter never stands in for the real boundary."""
-    clear_caches()
     assert _build(IndexedMessage, value).get_boundary() == _build(Message, value).get_boundary()
 
 
@@ -174,14 +171,3 @@ def test_decoded_payload_equals_the_stdlib_answer(cte: str | None, payload: str)
         msg.set_payload(payload)
     assert msgs[0].get_payload(decode=True) == msgs[1].get_payload(decode=True)
     assert msgs[0].get_payload() == msgs[1].get_payload()
-
-
-@settings(deadline=None)
-@given(st.integers(1, 64))
-def test_text_fed_in_pieces_parts_like_the_stdlib(size: int) -> None:
-    """Fed in pieces, so lines run out mid-part and resume, the parser builds the stdlib's tree."""
-    parser = indexed._Parser(_factory=IndexedMessage)
-    parser._input = indexed._Lines()  # type: ignore[attr-defined]
-    for start in range(0, len(NESTED), size):
-        parser.feed(NESTED[start : start + size])
-    assert _tree(parser.close()) == _tree(email.message_from_string(NESTED))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.parsing.indexed import IndexedMessage, clear_caches, feed_bytes
+from pipeline.parsing.indexed import IndexedMessage, feed_bytes
 from tests.support.mime_tree import tree_shape
 
 CORPUS = sorted((Path(__file__).parent.parent / "data" / "corpus").rglob("*.eml"))
@@ -80,7 +80,6 @@ def test_indexed_message_answers_like_message_through_mutations(
     fields: list[tuple[str, str]], mutations: list[tuple[str, str]]
 ) -> None:
     """Header look-ups, type, charset and file name equal Message's, before and after edits."""
-    clear_caches()
     plain, indexed = _build(Message, fields), _build(IndexedMessage, fields)
     assert _answers(indexed) == _answers(plain)
     for how, value in mutations:

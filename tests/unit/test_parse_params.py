@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.parsing.indexed import IndexedMessage, clear_caches
+from pipeline.parsing.indexed import IndexedMessage
 from pipeline.parsing.params import plain_parameter
 
 PIECES = [
@@ -50,7 +50,6 @@ PIECES = [
 
 
 def _answers(content_type: str | None, disposition: str | None) -> list[Any]:
-    clear_caches()
     answers = []
     for cls in (IndexedMessage, Message):
         msg = cls()
