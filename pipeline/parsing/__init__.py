@@ -70,7 +70,7 @@ def parse_message(raw: bytes, *, config: ParsingConfig | None = None) -> ParseOu
         tree = walk_message(raw, config)
         if not tree.root.keys():
             return ParseFailure("not a mail message: no header fields")
-        ctx = Context(tree=tree, config=config, reporter=reporter_of(tree.headers))
+        ctx = Context(tree=tree, config=config, reporter=reporter_of(tree.root))
         found = detect(ctx)
         fmt = found.name
         return found.parse(ctx)

@@ -17,7 +17,6 @@ from pipeline.parsing.dates import to_utc
 from pipeline.parsing.limits import MAX_BODY_CHARS, MAX_EVIDENCE_CHARS, MAX_RECEIVED_HOPS
 from pipeline.parsing.mailboxes import valid_email
 from pipeline.parsing.mime import (
-    Headers,
     MimePart,
     MimeTree,
     decode_bytes,
@@ -60,9 +59,9 @@ class Context:
         return self.tree.root
 
     @property
-    def headers(self) -> Headers:
-        """The report's own header fields (indexed ``root``)."""
-        return self.tree.headers
+    def headers(self) -> Message:
+        """The report's own header fields (``root``, whose look-ups are indexed)."""
+        return self.tree.root
 
     def remember(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()``, run once per message: detection and the chosen parser share it."""
@@ -193,7 +192,7 @@ class Context:
         return header_text(self.headers, "Subject")
 
 
-def reporter_of(msg: Headers) -> str | None:
+def reporter_of(msg: Message) -> str | None:
     """The reporting organisation's address: ``Reply-To``-independent ``From`` of the report."""
     value = header_text(msg, "From") or header_text(msg, "Sender")
     for address in addresses([value]):
@@ -203,7 +202,7 @@ def reporter_of(msg: Headers) -> str | None:
     return None
 
 
-def own_domains(msg: Headers, recipients: frozenset[str] = frozenset()) -> frozenset[str]:
+def own_domains(msg: Message, recipients: frozenset[str] = frozenset()) -> frozenset[str]:
     """See ``Context.own_domains``: the sender side's domains named in ``msg``'s header."""
     values = [header_text(msg, name) for name in OWN_ADDRESS_FIELDS]
     hosts = [a.rsplit("@", 1)[1] for a in addresses(values) if "@" in a]

@@ -58,54 +58,18 @@ class MimePart:
     truncated: bool = False
 
 
-class HeaderFields:
-    """A message's header fields indexed by lower-case name, read in one pass.
-
-    ``Message.get`` scans every field for each name asked, and a report's own header is asked
-    for a dozen names; the index answers each at once, with the very values ``get`` and
-    ``get_all`` return.
-    """
-
-    __slots__ = ("_fields", "_policy")
-
-    def __init__(self, msg: Message) -> None:
-        self._policy = msg.policy
-        self._fields: dict[str, list[tuple[str, Any]]] = {}
-        for name, value in msg.raw_items():
-            self._fields.setdefault(name.lower(), []).append((name, value))
-
-    def get(self, name: str) -> Any:
-        found = self._fields.get(name.lower())
-        return self._policy.header_fetch_parse(*found[0]) if found else None
-
-    def get_all(self, name: str) -> list[Any] | None:
-        found = self._fields.get(name.lower())
-        return [self._policy.header_fetch_parse(k, v) for k, v in found] if found else None
-
-
-#: Where header values are read from: a message, or its index when it is asked often.
-Headers = Message | HeaderFields
-
-
 @dataclass(frozen=True, slots=True)
 class MimeTree:
     """The walked message: its root, its leaves in order and the embedded originals."""
 
-    root: Message
+    #: The report itself; its header look-ups are indexed, and every format reads several.
+    root: IndexedMessage
     parts: tuple[MimePart, ...]
     embedded: tuple[Message, ...]
     warnings: tuple[str, ...]
     #: Decoded payloads of the leaves, by ``id`` of their message, for readers that would
     #: otherwise decode them again (the evidence excerpt of an attached original).
     decoded: Mapping[int, bytes] = field(default_factory=dict, repr=False, compare=False)
-    #: The root's header fields, indexed: every format reads several of them.
-    headers: Headers = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        # The parser's messages index their own fields; any other message gets an index.
-        root = self.root
-        headers = root if isinstance(root, IndexedMessage) else HeaderFields(root)
-        object.__setattr__(self, "headers", headers)
 
 
 def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
@@ -133,7 +97,7 @@ def _clean(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def header_text(msg: Headers, name: str) -> str:
+def header_text(msg: Message, name: str) -> str:
     """A header's value with RFC 2047 encoded-words decoded; ``""`` when absent or broken."""
     if type(msg) is IndexedMessage:
         found = msg.first_field(name)
@@ -219,10 +183,11 @@ def _first_text(msg: Message, name: str, value: Any) -> str:
     return field_text(value)
 
 
-def header_values(msg: Headers, name: str) -> list[str]:
+def header_values(msg: Message, name: str) -> list[str]:
     """All values of a repeated header (e.g. ``Received``), cleaned and bounded."""
     try:
-        values = msg.get_all(name) or []
+        # compat32 hands 8-bit fields out as ``Header`` objects, which the stubs leave out.
+        values: list[Any] = msg.get_all(name) or []
     except Exception:
         return []
     return [

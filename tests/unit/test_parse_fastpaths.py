@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email
 from email.utils import getaddresses
 
 import pytest
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 from pipeline.config import ParsingConfig
 from pipeline.parsing import ParseFailure, clear_caches, parse_message
 from pipeline.parsing.addresses import addresses
-from pipeline.parsing.mime import HeaderFields, walk_message
+from pipeline.parsing.mime import walk_message
 from pipeline.parsing.offenders import _DEFANG, parse_ip, refang
 from pipeline.parsing.psl import registrable_domain
 
@@ -44,20 +43,6 @@ def test_addresses_match_the_stdlib_for_any_mix(pieces: list[list[str]]) -> None
     """Any mix of header values (joined lists included) yields getaddresses' addresses."""
     values = [", ".join(p) for p in pieces]
     assert addresses(values) == [a for _, a in getaddresses(values) if a]
-
-
-def test_header_index_answers_as_message_get_does() -> None:
-    """HeaderFields returns the first value, all values and None exactly like Message."""
-    msg = email.message_from_bytes(
-        b"Received: one\r\nreceived: two\r\nSubject: =?utf-8?q?caf=C3=A9?=\r\n"
-        b"X-Raw: \xff\xfe\r\n\r\nbody\r\n"
-    )
-    fields = HeaderFields(msg)
-    for name in ("RECEIVED", "subject", "X-Raw", "Missing"):
-        assert str(fields.get(name)) == str(msg.get(name))
-        assert [str(v) for v in fields.get_all(name) or []] == [
-            str(v) for v in msg.get_all(name) or []
-        ]
 
 
 @pytest.mark.parametrize(

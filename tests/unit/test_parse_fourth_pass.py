@@ -60,7 +60,7 @@ XARF_MAIL = (
 def test_report_parts_are_found_once_and_handed_out_as_fresh_lists() -> None:
     """Detection and the parser share one search; each caller gets its own list."""
     tree = walk_message(XARF_MAIL, ParsingConfig())
-    ctx = Context(tree=tree, config=ParsingConfig(), reporter=reporter_of(tree.headers))
+    ctx = Context(tree=tree, config=ParsingConfig(), reporter=reporter_of(tree.root))
     assert detect(ctx).name == "xarf"
     first = find_report_parts(ctx)
     first.clear()
